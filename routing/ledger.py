@@ -1,0 +1,97 @@
+"""Spend and health bookkeeping around model calls: daily spend per tier, the answer cache,
+and circuit-breaker states mirrored for the admin."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import CachedAnswer, DailySpend, ProviderCircuit
+
+
+def spent_today_usd(tier: str) -> Decimal:
+    row = DailySpend.objects.filter(day=timezone.now().date(), tier=tier).first()
+    return row.cost_usd if row else Decimal(0)
+
+
+def add_spend(tier: str, cost: Decimal) -> None:
+    day = timezone.now().date()
+    updated = DailySpend.objects.filter(day=day, tier=tier).update(
+        cost_usd=F("cost_usd") + cost, calls=F("calls") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                DailySpend.objects.create(day=day, tier=tier, cost_usd=cost, calls=1)
+        except IntegrityError:
+            DailySpend.objects.filter(day=day, tier=tier).update(
+                cost_usd=F("cost_usd") + cost, calls=F("calls") + 1
+            )
+
+
+def normalise_question(question: str) -> str:
+    folded = unicodedata.normalize("NFKD", question.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def answer_cache_key(question: str, article_ids: list[int]) -> str:
+    basis = normalise_question(question) + "|" + ",".join(str(i) for i in sorted(article_ids))
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def cached_answer(key: str) -> CachedAnswer | None:
+    entry = CachedAnswer.objects.filter(key=key).first()
+    if entry is not None:
+        CachedAnswer.objects.filter(pk=entry.pk).update(hits=F("hits") + 1)
+    return entry
+
+
+def store_answer(
+    key: str,
+    question: str,
+    text: str,
+    *,
+    tier: str,
+    model: str,
+    confidence: float | None,
+    article_ids: list[int],
+) -> None:
+    try:
+        with transaction.atomic():
+            CachedAnswer.objects.create(
+                key=key,
+                question=question[:2000],
+                text=text,
+                tier=tier,
+                model=model,
+                confidence=confidence,
+                article_ids=article_ids,
+            )
+    except IntegrityError:
+        pass  # another conversation cached the same answer first
+
+
+def forget_cached_answers() -> int:
+    """Called when any article changes: the passages behind cached answers may differ now."""
+    return CachedAnswer.objects.all().delete()[0]
+
+
+def mirror_circuit(model: str, *, state: str, failures: int, error: str, open_for_s: float) -> None:
+    opened_until = timezone.now() + timedelta(seconds=open_for_s) if state == "open" else None
+    ProviderCircuit.objects.update_or_create(
+        model=model,
+        defaults={
+            "state": state,
+            "consecutive_failures": failures,
+            "last_error": error[:200],
+            "opened_until": opened_until,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Ladder's Django project: settings, ASGI entry point, URLs and the apps people use."""

@@ -1,0 +1,1 @@
+"""Escalation analytics for admins."""

@@ -1,0 +1,1 @@
+"""Conversations: the customer chat, its messages, the state machine and the audit trail."""

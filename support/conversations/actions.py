@@ -1,0 +1,340 @@
+"""Every change to a conversation: check_* functions validate, do_* functions change state.
+
+The websocket consumer, the inbox views and the management commands all call these, so the
+rules (seqs, the state machine, the audit chain, live events after commit) live in one place.
+Each do_* runs in one transaction holding the conversation's row lock: one writer per chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .audit import append_event
+from .live import INBOX_GROUP, publish_after_commit
+from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
+from .state import TransitionRefused, check_transition
+
+MAX_MESSAGE_CHARS = 4000
+
+
+class ActionRefused(ValueError):
+    """A request the product refuses; `code` is stable, the message is for people."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def _locked(conversation_id: int) -> Conversation:
+    """The conversation row, locked until the transaction ends (PostgreSQL row lock; SQLite
+    takes the database write lock at BEGIN IMMEDIATE)."""
+    return Conversation.objects.select_for_update().get(pk=conversation_id)
+
+
+def _next_message(conversation: Conversation, **fields: Any) -> Message:
+    conversation.last_seq += 1
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_seq=conversation.last_seq, updated_at=timezone.now()
+    )
+    return Message.objects.create(conversation=conversation, seq=conversation.last_seq, **fields)
+
+
+def _publish_message(conversation: Conversation, message: Message) -> None:
+    publish_after_commit(
+        conversation.group_name, {"type": "chat.message", "frame": message.as_frame()}
+    )
+
+
+def _publish_status(conversation: Conversation, reason: str = "") -> None:
+    frame: dict[str, Any] = {"type": "status", "status": conversation.status}
+    if reason:
+        frame["reason"] = reason
+    if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
+        frame["agent"] = _agent_display_name(conversation.assigned_agent)
+    publish_after_commit(conversation.group_name, {"type": "chat.status", "frame": frame})
+    publish_after_commit(
+        INBOX_GROUP,
+        {"type": "inbox.changed", "conversation": str(conversation.public_id), "status": frame},
+    )
+
+
+def _agent_display_name(user: Any) -> str:
+    return user.get_short_name() or user.get_username()
+
+
+def check_customer_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise ActionRefused("invalid_field", "`text` must be a string.")
+    if not text.strip():
+        raise ActionRefused("message_empty", "The message is empty.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ActionRefused(
+            "message_too_long",
+            f"A message may have at most {MAX_MESSAGE_CHARS} characters; this one has {len(text)}.",
+        )
+    return text
+
+
+def do_start_conversation(*, origin: str = "", client_ip: str = "") -> Conversation:
+    with transaction.atomic():
+        conversation = Conversation.objects.create(origin=origin[:200])
+        append_event(
+            conversation,
+            "conversation.started",
+            "customer",
+            {"origin": origin, "client_ip": client_ip},
+        )
+    return conversation
+
+
+@dataclass(frozen=True)
+class StoredCustomerMessage:
+    message: Message
+    created: bool
+    conversation: Conversation
+
+
+def do_record_customer_message(
+    conversation_id: int, *, client_id: str, text: str
+) -> StoredCustomerMessage:
+    """Store a customer's message durably (idempotent on client_id) before anything answers it."""
+    check_customer_text(text)
+    existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
+    if existing is not None:
+        return StoredCustomerMessage(existing, False, existing.conversation)
+    try:
+        with transaction.atomic():
+            conversation = _locked(conversation_id)
+            message = _next_message(
+                conversation, role=Role.CUSTOMER, text=text, client_id=client_id
+            )
+            reopened = conversation.status == Status.RESOLVED
+            if reopened:
+                _set_status(
+                    conversation, Status.AI, reason="customer_wrote_again", actor="customer"
+                )
+            append_event(
+                conversation,
+                "message.customer",
+                "customer",
+                {"seq": message.seq, "client_id": client_id, "chars": len(text)},
+            )
+            if conversation.status in (Status.WAITING, Status.AGENT):
+                publish_after_commit(
+                    INBOX_GROUP,
+                    {"type": "inbox.changed", "conversation": str(conversation.public_id)},
+                )
+            _publish_message(conversation, message)
+    except IntegrityError:
+        # Two sockets resent the same client_id at once: the first one stored it.
+        existing = Message.objects.get(conversation_id=conversation_id, client_id=client_id)
+        return StoredCustomerMessage(existing, False, existing.conversation)
+    return StoredCustomerMessage(message, True, conversation)
+
+
+def do_begin_assistant_message(conversation_id: int, *, tier: str, model: str) -> Message:
+    """Reserve the seq of an answer about to stream (stored by do_finish_assistant_message)."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        return _next_message(
+            conversation, role=Role.ASSISTANT, state=MessageState.STREAMING, tier=tier, model=model
+        )
+
+
+def do_finish_assistant_message(
+    message_id: int,
+    *,
+    text: str,
+    interrupted: bool,
+    audit_kind: str,
+    audit_data: dict[str, Any],
+    usage: dict[str, Any],
+) -> Message:
+    """Store a streamed answer under the seq it took at its start, with what it cost."""
+    with transaction.atomic():
+        message = Message.objects.select_related("conversation").get(pk=message_id)
+        conversation = _locked(message.conversation_id)
+        message.text = text
+        message.state = MessageState.INTERRUPTED if interrupted else MessageState.COMPLETE
+        for field, value in usage.items():
+            setattr(message, field, value)
+        message.save()
+        append_event(conversation, audit_kind, f"model:{message.model or message.tier}", audit_data)
+    return message
+
+
+def _fill_reserved(message: Message, notice: str) -> Message:
+    """A reserved answer that never showed becomes a system notice under the same seq."""
+    message.role = Role.SYSTEM
+    message.state = MessageState.COMPLETE
+    message.text = notice
+    message.tier = ""
+    message.model = ""
+    message.save()
+    return message
+
+
+def do_post_system_message(conversation_id: int, text: str) -> Message:
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        message = _next_message(conversation, role=Role.SYSTEM, text=text)
+        _publish_message(conversation, message)
+    return message
+
+
+def do_record_audit(conversation_id: int, kind: str, actor: str, data: dict[str, Any]) -> None:
+    with transaction.atomic():
+        append_event(_locked(conversation_id), kind, actor, data)
+
+
+def _set_status(conversation: Conversation, new_status: str, *, reason: str, actor: str) -> None:
+    old_status = conversation.status
+    check_transition(old_status, new_status)
+    now = timezone.now()
+    conversation.status = new_status
+    updates: dict[str, Any] = {"status": new_status, "updated_at": now}
+    if new_status == Status.WAITING:
+        conversation.waiting_since = now
+        conversation.handoff_reason = reason
+        updates |= {"waiting_since": now, "handoff_reason": reason}
+    if new_status == Status.RESOLVED:
+        conversation.resolved_at = now
+        updates["resolved_at"] = now
+    if new_status in (Status.AI, Status.RESOLVED, Status.WAITING):
+        conversation.assigned_agent = None
+        updates["assigned_agent"] = None
+    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    append_event(
+        conversation,
+        "status.changed",
+        actor,
+        {"from": old_status, "to": new_status, "reason": reason},
+    )
+    _publish_status(conversation, reason)
+
+
+def do_request_handoff(
+    conversation_id: int,
+    *,
+    reason: str,
+    actor: str,
+    notice: str,
+    details: dict[str, Any] | None = None,
+    reserved_message_id: int | None = None,
+) -> Conversation:
+    """Hand the conversation to people: status waiting, a notice to the customer, the audit.
+
+    `reserved_message_id` is the seq an answer had reserved and never showed: the notice
+    takes it, so seqs stay gapless.
+    """
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        reserved = (
+            Message.objects.filter(pk=reserved_message_id, state=MessageState.STREAMING).first()
+            if reserved_message_id
+            else None
+        )
+        if conversation.status in (Status.WAITING, Status.AGENT):
+            if reserved is not None:
+                _fill_reserved(reserved, notice)
+                _publish_message(conversation, reserved)
+            return conversation
+        append_event(conversation, "handoff", actor, {"reason": reason, **(details or {})})
+        _set_status(conversation, Status.WAITING, reason=reason, actor=actor)
+        if reserved is not None:
+            message = _fill_reserved(reserved, notice)
+        else:
+            message = _next_message(conversation, role=Role.SYSTEM, text=notice)
+        _publish_message(conversation, message)
+    return conversation
+
+
+def do_change_status(
+    conversation_id: int, new_status: str, *, reason: str, actor: str
+) -> Conversation:
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        try:
+            _set_status(conversation, new_status, reason=reason, actor=actor)
+        except TransitionRefused as refused:
+            raise ActionRefused("transition_refused", str(refused)) from refused
+    return conversation
+
+
+def check_rating(score: object, comment: object) -> tuple[int, str]:
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise ActionRefused("invalid_rating", "`score` must be a whole number from 1 to 5.")
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise ActionRefused("invalid_field", "`comment` must be a string.")
+    if len(comment) > MAX_MESSAGE_CHARS:
+        raise ActionRefused(
+            "comment_too_long", f"A comment may have at most {MAX_MESSAGE_CHARS} characters."
+        )
+    return score, comment
+
+
+def do_rate_conversation(conversation_id: int, *, score: int, comment: str) -> Conversation:
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        conversation.rating_score = score
+        conversation.rating_comment = comment
+        conversation.rated_at = timezone.now()
+        Conversation.objects.filter(pk=conversation.pk).update(
+            rating_score=score, rating_comment=comment, rated_at=conversation.rated_at
+        )
+        append_event(
+            conversation,
+            "rating",
+            "customer",
+            {"score": score, "comment_chars": len(comment), "status": conversation.status},
+        )
+    return conversation
+
+
+# Audit data keys that carry personal data (the rest are counts, ids, scores and decisions).
+PERSONAL_AUDIT_KEYS = frozenset({"client_ip", "words", "origin"})
+ERASED_TEXT = "[erased at the customer's request]"
+
+
+def do_erase_conversation(conversation_id: int, *, actor: str, why: str) -> dict[str, int]:
+    """Erase what a customer wrote, and personal data in the audit trail, keeping the chain
+    verifiable: erased events carry a marker naming the redaction event appended after them."""
+    from .audit import REDACTED_KEY
+
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        messages = Message.objects.filter(conversation=conversation, role=Role.CUSTOMER).exclude(
+            text=ERASED_TEXT
+        )
+        erased_seqs = list(messages.values_list("seq", flat=True))
+        messages.update(text=ERASED_TEXT, client_id=None)
+        redaction_index = conversation.audit_count + 1
+        personal_events = [
+            event.pk
+            for event in conversation.audit_events.all()
+            if REDACTED_KEY not in event.data and PERSONAL_AUDIT_KEYS & event.data.keys()
+        ]
+        indexes = list(
+            conversation.audit_events.filter(pk__in=personal_events).values_list("index", flat=True)
+        )
+        # Deliberately around the model's append-only guard: the chain covers data by digest.
+        AuditEvent.objects.filter(pk__in=personal_events).update(
+            data={REDACTED_KEY: redaction_index}
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            customer_name="", customer_email="", rating_comment=""
+        )
+        append_event(
+            conversation,
+            "customer.erased",
+            actor,
+            {"why": why, "messages": erased_seqs, "events": indexes},
+        )
+    return {"messages": len(erased_seqs), "events": len(indexes)}

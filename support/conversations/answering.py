@@ -1,0 +1,659 @@
+"""Answering a customer message: rules, retrieval, the model tiers, handoff; streams live.
+
+An answer belongs to the conversation, not to the socket: it runs as its own task, streams
+coalesced deltas to the conversation's channel group and stores the final message, so a
+widget that drops mid-answer loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db.models import F, Q
+
+from routing import reasons
+from routing.circuit import Breaker, breaker_for
+from routing.control import MISSING, ControlLineReader
+from routing.intents import detect_intent
+from routing.ledger import (
+    add_spend,
+    answer_cache_key,
+    cached_answer,
+    mirror_circuit,
+    spent_today_usd,
+    store_answer,
+)
+from routing.policy import Decision, Signals, Thresholds, decide
+from routing.prices import cost_usd
+from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
+from routing.providers import Finished, Passage, ProviderError, ProviderRequest, get_provider
+from routing.signals import negative_sentiment, repeat_count, said_not_helpful
+from support.knowledge.search import search_passages
+
+from . import actions
+from .models import Conversation, Message, MessageState, Role, Status
+
+logger = logging.getLogger("ladder.answering")
+
+INTERRUPTED_NOTICE = "\n\n(The answer was interrupted.)"
+
+
+@dataclass
+class LiveStream:
+    """The visible part of an answer streaming now in this process (for resuming sockets)."""
+
+    seq: int
+    text: str = ""
+    chunks: int = 0
+
+
+# conversation pk -> its answer streaming now; read by consumers to resume mid-answer.
+LIVE_STREAMS: dict[int, LiveStream] = {}
+_tasks: set[asyncio.Task[None]] = set()
+_locks: dict[int, asyncio.Lock] = {}
+
+
+def thresholds_from_settings() -> Thresholds:
+    return Thresholds(
+        confidence=settings.LADDER_CONFIDENCE_THRESHOLD,
+        local_confidence=settings.LADDER_LOCAL_CONFIDENCE_THRESHOLD,
+        retrieval_floor=settings.LADDER_RETRIEVAL_FLOOR,
+    )
+
+
+def schedule_answer(conversation_id: int, customer_seq: int, acked_at: float) -> asyncio.Task[None]:
+    """Start answering in a task of its own; answers in one conversation run one at a time."""
+    task = asyncio.create_task(answer_customer_message(conversation_id, customer_seq, acked_at))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+    return task
+
+
+async def wait_for_answers() -> None:
+    """Wait until every answer task of this process has finished (tests, shutdown)."""
+    while _tasks:
+        await asyncio.gather(*list(_tasks), return_exceptions=True)
+
+
+def is_answering(conversation_id: int) -> bool:
+    lock = _locks.get(conversation_id)
+    return lock is not None and lock.locked()
+
+
+async def answer_customer_message(conversation_id: int, customer_seq: int, acked_at: float) -> None:
+    lock = _locks.setdefault(conversation_id, asyncio.Lock())
+    async with lock:
+        try:
+            await Answer(conversation_id, customer_seq, acked_at).run()
+        except Exception:
+            # Whatever broke, the customer keeps a way to a person.
+            logger.exception(
+                "answering conversation %s failed; handing it to people", conversation_id
+            )
+            await _handoff(conversation_id, reasons.PROVIDER_ERROR, {"error": "internal"}, None)
+        finally:
+            LIVE_STREAMS.pop(conversation_id, None)
+            if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+                _locks.pop(conversation_id, None)
+
+
+@dataclass
+class Context:
+    conversation: Conversation
+    question: str
+    history: list[tuple[str, str]]
+    earlier_questions: list[str]
+    customer_turns: int
+
+
+def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
+    conversation = Conversation.objects.get(pk=conversation_id)
+    if conversation.status != Status.AI:
+        return None
+    question_message = conversation.messages.filter(seq=customer_seq, role=Role.CUSTOMER).first()
+    if question_message is None:
+        return None
+    # Already answered (a resume raced the original task): a finished reply came after it.
+    if (
+        conversation.messages.filter(seq__gt=customer_seq, state=MessageState.COMPLETE)
+        .exclude(role=Role.CUSTOMER)
+        .exists()
+    ):
+        return None
+    earlier = list(
+        conversation.messages.filter(seq__lt=customer_seq, internal=False)
+        .exclude(Q(role=Role.SYSTEM) | Q(state=MessageState.STREAMING))
+        .order_by("-seq")
+        .values_list("role", "text", "author")[:20]
+    )
+    earlier.reverse()
+    history: list[tuple[str, str]] = []
+    for role, text, author in earlier:
+        if role == Role.CUSTOMER:
+            history.append(("user", text))
+        elif role == Role.AGENT:
+            history.append(("assistant", f"(Our colleague {author} wrote:) {text}"))
+        else:
+            history.append(("assistant", text))
+    earlier_questions = [text for role, text, _ in earlier if role == Role.CUSTOMER]
+    return Context(
+        conversation=conversation,
+        question=question_message.text,
+        history=history,
+        earlier_questions=earlier_questions,
+        customer_turns=len(earlier_questions) + 1,
+    )
+
+
+def _queue_length(conversation_id: int) -> int:
+    return Conversation.objects.filter(status=Status.WAITING).exclude(pk=conversation_id).count()
+
+
+async def _handoff(
+    conversation_id: int,
+    reason: str,
+    details: dict[str, Any],
+    reserved: Message | None,
+) -> None:
+    def run() -> None:
+        notice = reasons.handoff_notice(reason, _queue_length(conversation_id))
+        actions.do_request_handoff(
+            conversation_id,
+            reason=reason,
+            actor="router",
+            notice=notice,
+            details=details,
+            reserved_message_id=reserved.pk if reserved else None,
+        )
+
+    await database_sync_to_async(run)()
+
+
+@dataclass
+class TierOutcome:
+    decision: Decision | None = None
+    streamed: bool = False
+    text: str = ""
+    finished: Finished | None = None
+    error: ProviderError | None = None
+    control_raw: str = ""
+    signals: Signals = field(default_factory=lambda: Signals(tier="fast"))
+    first_frame_ms: int | None = None
+    model: str = ""
+
+
+class Answer:
+    """One answer to one customer message, from the rules to the stored reply."""
+
+    def __init__(self, conversation_id: int, customer_seq: int, acked_at: float) -> None:
+        self.conversation_id = conversation_id
+        self.customer_seq = customer_seq
+        self.acked_at = acked_at
+        self.thresholds = thresholds_from_settings()
+        self.layer = get_channel_layer()
+        self.reserved: Message | None = None
+        self._reserve_task: asyncio.Task[Message] | None = None
+        self.group = ""
+
+    async def audit(self, kind: str, actor: str, data: dict[str, Any]) -> None:
+        await database_sync_to_async(actions.do_record_audit)(
+            self.conversation_id, kind, actor, {"seq": self.customer_seq, **data}
+        )
+
+    async def run(self) -> None:
+        context = await database_sync_to_async(_load_context)(
+            self.conversation_id, self.customer_seq
+        )
+        if context is None:
+            return
+        self.group = context.conversation.group_name
+        intent = detect_intent(context.question)
+        await self.audit(
+            "routing.rules",
+            "router",
+            {
+                "matched": intent is not None,
+                "rule": intent.rule if intent else None,
+                "reason": intent.reason if intent else None,
+                "words": list(intent.words) if intent else [],
+            },
+        )
+        passages: list[Passage] = []
+        if intent is None:
+            passages = await database_sync_to_async(search_passages)(context.question)
+            await self.audit(
+                "routing.retrieval",
+                "router",
+                {
+                    "articles": [
+                        {"id": p.article_id, "score": round(p.score, 4)} for p in passages
+                    ],
+                    "top_score": round(passages[0].score, 4) if passages else 0.0,
+                },
+            )
+        provider = get_provider()
+        signals = Signals(
+            tier="strong" if context.conversation.tier == "strong" else "fast",
+            single_tier=provider.name == "local",
+            rule_intent=intent.reason if intent else None,
+            top_retrieval_score=passages[0].score if passages else 0.0,
+            repeated_question_count=repeat_count(context.question, context.earlier_questions),
+            said_not_helpful=said_not_helpful(context.question),
+            negative_sentiment=negative_sentiment(context.question),
+            customer_turns=context.customer_turns,
+        )
+        decision = decide(signals, self.thresholds)
+        budget = settings.LADDER_CONVERSATION_TOKEN_BUDGET
+        if decision.action != "handoff" and context.conversation.model_tokens >= budget:
+            await self.audit(
+                "limit.token_budget",
+                "system",
+                {"model_tokens": context.conversation.model_tokens, "budget": budget},
+            )
+            decision = Decision(
+                "handoff", "human", reasons.PROVIDER_ERROR, {"limit": "token_budget"}
+            )
+        await self.audit("routing.decision", "router", decision.as_audit())
+        cache_key = ""
+        if decision.action in ("call_model", "escalate") and self.cacheable(context, passages):
+            cache_key = answer_cache_key(context.question, [p.article_id for p in passages])
+            if await self.serve_cached(cache_key):
+                return
+        fallback_tried = provider.name == "local"
+        while True:
+            if decision.action == "handoff":
+                if decision.reason == reasons.PROVIDER_ERROR and not fallback_tried and passages:
+                    # The models are failing: the knowledge base may still answer.
+                    fallback_tried = True
+                    local = get_provider("local")
+                    signals = replace(signals, single_tier=True, provider_error=None)
+                    outcome = await self.call_model(local, signals, context, passages)
+                    await self.audit("routing.decision", "router", outcome.decision.as_audit())
+                    self.release_if_streamed(outcome)
+                    if outcome.decision.action == "answer":
+                        return
+                await self.release_reservation()
+                await _handoff(
+                    self.conversation_id, decision.reason, {"tier": signals.tier}, self.reserved
+                )
+                return
+            if decision.action == "escalate":
+                signals = replace(
+                    signals, tier="strong", control=None, stop_reason=None, provider_error=None
+                )
+                await database_sync_to_async(
+                    Conversation.objects.filter(pk=self.conversation_id).update
+                )(tier="strong")
+            blocked = await database_sync_to_async(self.tier_blocked)(signals.tier, provider)
+            if blocked:
+                await self.audit(f"limit.{blocked}", "system", {"tier": signals.tier})
+                signals = replace(signals, provider_error=blocked)
+                decision = decide(signals, self.thresholds)
+                await self.audit("routing.decision", "router", decision.as_audit())
+                continue
+            outcome = await self.call_model(provider, signals, context, passages)
+            decision = outcome.decision
+            await self.audit("routing.decision", "router", decision.as_audit())
+            self.release_if_streamed(outcome)
+            if decision.action == "answer":
+                if cache_key and outcome.control_raw:
+                    await database_sync_to_async(store_answer)(
+                        cache_key,
+                        context.question,
+                        outcome.text,
+                        tier=signals.tier,
+                        model=outcome.model,
+                        confidence=outcome.signals.control.confidence
+                        if outcome.signals.control
+                        else None,
+                        article_ids=[p.article_id for p in passages],
+                    )
+                return
+            signals = outcome.signals
+
+    def release_if_streamed(self, outcome: TierOutcome) -> None:
+        if outcome.streamed:
+            # That reserved seq now holds a stored answer (whole or interrupted); whatever
+            # comes next takes a new one.
+            self.reserved = None
+            self._reserve_task = None
+
+    @staticmethod
+    def cacheable(context: Context, passages: list[Passage]) -> bool:
+        # Only first questions: later answers lean on the conversation so far.
+        return bool(settings.LADDER_ANSWER_CACHE and passages and context.customer_turns == 1)
+
+    async def serve_cached(self, key: str) -> bool:
+        entry = await database_sync_to_async(cached_answer)(key)
+        if entry is None:
+            return False
+        self.reserve(entry.tier, entry.model)
+        message = await self.reserved_message()
+        emitter = StreamEmitter(self.layer, self.group, self.conversation_id, message.seq)
+        await emitter.start()
+        await emitter.push(entry.text)
+        await emitter.flush()
+        first_frame_ms = int((time.perf_counter() - self.acked_at) * 1000)
+        data = {
+            "answer_seq": message.seq,
+            "cached_answer": entry.pk,
+            "tier": entry.tier,
+            "model": entry.model,
+            "confidence": entry.confidence,
+            "time_to_first_token_ms": first_frame_ms,
+        }
+        stored = await database_sync_to_async(actions.do_finish_assistant_message)(
+            message.pk,
+            text=entry.text,
+            interrupted=False,
+            audit_kind="answer.cache_hit",
+            audit_data={"seq": self.customer_seq, **data},
+            usage={
+                "time_to_first_token_ms": first_frame_ms,
+                "confidence": entry.confidence,
+                "total_ms": first_frame_ms,
+            },
+        )
+        await self.layer.group_send(
+            self.group,
+            {"type": "chat.stream_end", "seq": message.seq, "frame": stored.as_frame(), "tail": ""},
+        )
+        LIVE_STREAMS.pop(self.conversation_id, None)
+        return True
+
+    def tier_blocked(self, tier: str, provider: Any) -> str | None:
+        """Why this tier may not be called now (spend cap reached, circuit open), or None."""
+        if provider.name == "local":
+            return None
+        cap = (
+            settings.LADDER_DAILY_SPEND_CAP_STRONG_USD
+            if tier == "strong"
+            else settings.LADDER_DAILY_SPEND_CAP_FAST_USD
+        )
+        if spent_today_usd(tier) >= Decimal(str(cap)):
+            return "spend_cap"
+        if not self.breaker(self.model_for(tier, provider)).allows_call():
+            return "circuit_open"
+        return None
+
+    @staticmethod
+    def breaker(model: str) -> Breaker:
+        return breaker_for(
+            model, settings.LADDER_CIRCUIT_FAILURES, settings.LADDER_CIRCUIT_COOLDOWN_S
+        )
+
+    @staticmethod
+    def model_for(tier: str, provider: Any) -> str:
+        if provider.name == "local":
+            return "local"
+        return settings.LADDER_STRONG_MODEL if tier == "strong" else settings.LADDER_FAST_MODEL
+
+    def reserve(self, tier: str, model: str) -> None:
+        if self._reserve_task is None:
+            self._reserve_task = asyncio.create_task(
+                database_sync_to_async(actions.do_begin_assistant_message)(
+                    self.conversation_id, tier=tier, model=model
+                )
+            )
+
+    async def reserved_message(self) -> Message:
+        assert self._reserve_task is not None
+        self.reserved = await self._reserve_task
+        return self.reserved
+
+    async def release_reservation(self) -> None:
+        if self._reserve_task is not None and self.reserved is None:
+            with contextlib.suppress(Exception):
+                self.reserved = await self._reserve_task
+
+    async def call_model(
+        self,
+        provider: Any,
+        signals: Signals,
+        context: Context,
+        passages: list[Passage],
+    ) -> TierOutcome:
+        tier = signals.tier
+        model = self.model_for(tier, provider)
+        request = ProviderRequest(
+            tier=tier,
+            model=model,
+            system=STRONG_SYSTEM_PROMPT if tier == "strong" else SYSTEM_PROMPT,
+            messages=build_messages(context.history, context.question, passages),
+            passages=passages,
+            max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
+        )
+        self.reserve(tier, model)
+        outcome = TierOutcome(model=model, signals=signals)
+        reader = ControlLineReader()
+        emitter: StreamEmitter | None = None
+        started = time.perf_counter()
+        try:
+            async with contextlib.aclosing(provider.stream(request)) as events:
+                async for event in events:
+                    if isinstance(event, Finished):
+                        outcome.finished = event
+                        continue
+                    visible = reader.feed(event.text)
+                    if reader.control is not None and outcome.decision is None:
+                        outcome.decision = decide(
+                            replace(signals, control=reader.control), self.thresholds
+                        )
+                        if outcome.decision.action != "answer":
+                            break  # stop paying for an answer nobody will see
+                        message = await self.reserved_message()
+                        emitter = StreamEmitter(
+                            self.layer, self.group, self.conversation_id, message.seq
+                        )
+                        await emitter.start()
+                    if emitter is not None and visible:
+                        await emitter.push(visible)
+                        if outcome.first_frame_ms is None:
+                            outcome.first_frame_ms = int(
+                                (time.perf_counter() - self.acked_at) * 1000
+                            )
+        except ProviderError as error:
+            outcome.error = error
+        if reader.control is None:
+            reader.finish()
+        if emitter is not None:
+            await emitter.flush()
+            outcome.text = emitter.text
+            outcome.streamed = True
+        control = reader.control or MISSING
+        outcome.control_raw = control.raw
+        stop_reason = outcome.finished.stop_reason if outcome.finished else None
+        outcome.signals = replace(
+            signals,
+            control=control,
+            stop_reason=stop_reason,
+            provider_error=outcome.error.kind if outcome.error else None,
+        )
+        if outcome.decision is None or outcome.error is not None or stop_reason == "refusal":
+            outcome.decision = decide(outcome.signals, self.thresholds)
+        if outcome.decision.action == "answer" and not outcome.streamed:
+            # A confident line followed by nothing is no answer at all.
+            outcome.signals = replace(
+                outcome.signals, control=replace(control, confidence=0.0, answered=False)
+            )
+            outcome.decision = decide(outcome.signals, self.thresholds)
+        await self.record_call(outcome, tier, model, provider.name, started)
+        return outcome
+
+    async def record_call(
+        self, outcome: TierOutcome, tier: str, model: str, provider_name: str, started: float
+    ) -> None:
+        finished = outcome.finished
+        usage = {
+            "input_tokens": finished.input_tokens if finished else 0,
+            "output_tokens": finished.output_tokens if finished else 0,
+            "cache_read_tokens": finished.cache_read_tokens if finished else 0,
+            "cache_write_tokens": finished.cache_write_tokens if finished else 0,
+        }
+        billed_model = finished.model if finished and finished.model else model
+        try:
+            cost = cost_usd(billed_model, **usage)
+        except KeyError:
+            cost = cost_usd(model, **usage)
+        control = outcome.signals.control
+        call = {
+            "tier": tier,
+            "provider": provider_name,
+            "model": billed_model,
+            **usage,
+            "cost_usd": f"{cost:f}",
+            "provider_first_token_ms": finished.first_token_ms if finished else None,
+            "time_to_first_token_ms": outcome.first_frame_ms,
+            "total_ms": int((time.perf_counter() - started) * 1000),
+            "confidence": control.confidence if control else None,
+            "control_line": outcome.control_raw,
+            "stop_reason": finished.stop_reason if finished else None,
+            "error": outcome.error.kind if outcome.error else None,
+            "error_detail": outcome.error.detail[:300] if outcome.error else None,
+            "shown": outcome.streamed,
+        }
+        await database_sync_to_async(self.book_call)(
+            tier, model, provider_name, cost, sum(usage.values()), outcome.error
+        )
+        if outcome.streamed:
+            message = self.reserved
+            assert message is not None
+            interrupted = outcome.error is not None or call["stop_reason"] == "refusal"
+            text = outcome.text + (INTERRUPTED_NOTICE if interrupted else "")
+            fields = {
+                **usage,
+                "cost_usd": cost,
+                "model": billed_model,
+                "tier": tier,
+                "time_to_first_token_ms": outcome.first_frame_ms,
+                "provider_first_token_ms": finished.first_token_ms if finished else None,
+                "total_ms": call["total_ms"],
+                "confidence": call["confidence"],
+            }
+            stored = await database_sync_to_async(actions.do_finish_assistant_message)(
+                message.pk,
+                text=text,
+                interrupted=interrupted,
+                audit_kind="model.call",
+                audit_data={"seq": self.customer_seq, "answer_seq": message.seq, **call},
+                usage=fields,
+            )
+            await self.layer.group_send(
+                self.group,
+                {
+                    "type": "chat.stream_end",
+                    "seq": message.seq,
+                    "frame": stored.as_frame(),
+                    # Text stored but never streamed (the interruption notice).
+                    "tail": INTERRUPTED_NOTICE if interrupted else "",
+                },
+            )
+            LIVE_STREAMS.pop(self.conversation_id, None)
+        else:
+            await self.audit("model.call", f"model:{billed_model}", call)
+
+    def book_call(
+        self,
+        tier: str,
+        model: str,
+        provider_name: str,
+        cost: Decimal,
+        tokens: int,
+        error: ProviderError | None,
+    ) -> None:
+        """Spend, the conversation's token budget, and the model's circuit breaker."""
+        if provider_name == "local":
+            return
+        add_spend(tier, cost)
+        Conversation.objects.filter(pk=self.conversation_id).update(
+            model_tokens=F("model_tokens") + tokens
+        )
+        breaker = self.breaker(model)
+        if error is None:
+            if breaker.record_success():
+                mirror_circuit(model, state="closed", failures=0, error="", open_for_s=0)
+        elif breaker.record_failure():
+            mirror_circuit(
+                model,
+                state="open",
+                failures=breaker.consecutive_failures,
+                error=f"{error.kind}: {error.detail}",
+                open_for_s=breaker.cooldown_s,
+            )
+            actions.do_record_audit(
+                self.conversation_id,
+                "circuit.opened",
+                "system",
+                {"model": model, "failures": breaker.consecutive_failures, "error": error.kind},
+            )
+
+
+async def request_person(conversation_id: int) -> None:
+    """The customer pressed "talk to a person"."""
+
+    def run() -> None:
+        notice = reasons.handoff_notice(reasons.CUSTOMER_REQUEST, _queue_length(conversation_id))
+        actions.do_request_handoff(
+            conversation_id,
+            reason=reasons.CUSTOMER_REQUEST,
+            actor="customer",
+            notice=notice,
+            details={"via": "handoff_button"},
+        )
+
+    await database_sync_to_async(run)()
+
+
+class StreamEmitter:
+    """Sends an answer's visible text to the conversation's group, coalesced: the first piece
+    at once, then at most one frame per flush interval (or when enough text piles up)."""
+
+    def __init__(self, layer: Any, group: str, conversation_id: int, seq: int) -> None:
+        self.layer = layer
+        self.group = group
+        self.live = LiveStream(seq=seq)
+        self.conversation_id = conversation_id
+        self.pending = ""
+        self.last_flush = 0.0
+        self.interval_s = settings.LADDER_DELTA_FLUSH_MS / 1000
+        self.max_chars = settings.LADDER_DELTA_FLUSH_CHARS
+
+    @property
+    def text(self) -> str:
+        return self.live.text + self.pending
+
+    async def start(self) -> None:
+        LIVE_STREAMS[self.conversation_id] = self.live
+        await self.layer.group_send(self.group, {"type": "chat.stream_start", "seq": self.live.seq})
+
+    async def push(self, text: str) -> None:
+        self.pending += text
+        now = time.perf_counter()
+        if now - self.last_flush >= self.interval_s or len(self.pending) >= self.max_chars:
+            await self.flush()
+
+    async def flush(self) -> None:
+        if not self.pending:
+            return
+        text, self.pending = self.pending, ""
+        self.live.text += text
+        self.live.chunks += 1
+        self.last_flush = time.perf_counter()
+        await self.layer.group_send(
+            self.group,
+            {
+                "type": "chat.stream_delta",
+                "seq": self.live.seq,
+                "index": self.live.chunks,
+                "text": text,
+            },
+        )

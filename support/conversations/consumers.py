@@ -1,0 +1,315 @@
+"""The customer chat websocket at /ws/chat/: PROTOCOL.md, frame by frame.
+
+It parses and validates frames, calls one action, and relays the conversation's live events
+(stored messages, streamed answers, status changes) to the socket, each seq exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from . import actions, answering, recovery
+from .actions import ActionRefused
+from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
+from .models import Conversation, Message, MessageState
+from .tokens import make_token, read_token
+
+logger = logging.getLogger("ladder.chat")
+
+MAX_FRAME_CHARS = 64 * 1024
+MAX_CLIENT_ID_CHARS = 64
+CLIENT_TYPES = frozenset({"hello", "message", "handoff", "rating", "ping"})
+
+
+class FrameRefused(Exception):
+    def __init__(self, code: str, detail: str, *, close: bool = False, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.close = close
+        self.extra = extra
+
+
+OPEN_SOCKETS = SocketCounter()
+_windows: dict[tuple[str, int], SlidingWindow] = {}
+# When each conversation was last audited as rate-limited (one event a minute is enough).
+_limit_audited_at: dict[int, float] = {}
+
+
+def _window(name: str, per_minute: int) -> SlidingWindow:
+    key = (name, per_minute)
+    if key not in _windows:
+        _windows[key] = SlidingWindow(RateLimit(per_minute, 60.0))
+    return _windows[key]
+
+
+def _history(conversation_id: int, last_seq: int) -> list[Message]:
+    return list(
+        Message.objects.filter(conversation_id=conversation_id, seq__gt=last_seq, internal=False)
+        .exclude(state=MessageState.STREAMING)
+        .order_by("seq")
+    )
+
+
+def _load_by_public_id(public_id: Any) -> Conversation | None:
+    return Conversation.objects.filter(public_id=public_id).first()
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    conversation: Conversation | None = None
+
+    async def connect(self) -> None:
+        self.delivered: set[int] = set()
+        self.streaming: dict[int, int] = {}  # seq -> last delta index sent
+        self.origin = self._header("origin")
+        self.client_ip = self._client_ip()
+        self.counted = False
+        await self.accept()
+        if self.origin not in settings.WIDGET_ALLOWED_ORIGINS:
+            await self.send_error(
+                "origin_not_allowed",
+                f"This site ({self.origin or 'no origin'}) may not open the chat.",
+            )
+            await self.close(code=4003)
+            return
+        if not OPEN_SOCKETS.try_open(self.client_ip, settings.LADDER_MAX_SOCKETS_PER_IP):
+            await self.send_error(
+                "too_many_sockets",
+                f"At most {settings.LADDER_MAX_SOCKETS_PER_IP} chats may be open from one "
+                "address at once; close one and try again.",
+            )
+            await self.close(code=4029)
+            return
+        self.counted = True
+
+    def _client_ip(self) -> str:
+        if settings.LADDER_TRUST_X_FORWARDED_FOR:
+            forwarded = self._header("x-forwarded-for")
+            if forwarded:
+                return forwarded.split(",")[0].strip()
+        client = self.scope.get("client") or ("", 0)
+        return str(client[0])
+
+    def _header(self, name: str) -> str:
+        for key, value in self.scope.get("headers", []):
+            if key.decode("latin-1").lower() == name:
+                return value.decode("latin-1")
+        return ""
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            OPEN_SOCKETS.close(self.client_ip)
+            self.counted = False
+        if self.conversation is not None:
+            await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def send_error(self, code: str, detail: str, **extra: Any) -> None:
+        await self.send_frame({"type": "error", "code": code, "detail": detail, **extra})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            frame = self.parse(text_data, bytes_data)
+            await getattr(self, f"on_{frame['type']}")(frame)
+        except FrameRefused as refused:
+            await self.send_error(refused.code, refused.detail, **refused.extra)
+            if refused.close:
+                await self.close(code=4000)
+        except ActionRefused as refused:
+            await self.send_error(refused.code, refused.detail)
+
+    def parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
+        if text_data is None:
+            raise FrameRefused("binary_not_supported", "Frames must be JSON text, not binary.")
+        if len(text_data) > MAX_FRAME_CHARS:
+            raise FrameRefused(
+                "frame_too_large", f"A frame may have at most {MAX_FRAME_CHARS} characters."
+            )
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            raise FrameRefused("invalid_json", "The frame is not valid JSON.") from None
+        if not isinstance(frame, dict):
+            raise FrameRefused("invalid_frame", "A frame must be a JSON object.")
+        if "type" not in frame:
+            raise FrameRefused("missing_type", "The frame has no `type`.")
+        frame_type = frame["type"]
+        if not isinstance(frame_type, str) or frame_type not in CLIENT_TYPES:
+            raise FrameRefused("unknown_type", f"Unknown frame type: {str(frame_type)[:40]!r}.")
+        if frame_type == "hello":
+            if self.conversation is not None:
+                raise FrameRefused("hello_repeated", "`hello` was already sent on this socket.")
+        elif frame_type != "ping" and self.conversation is None:
+            raise FrameRefused("hello_required", "Send `hello` before anything else.")
+        return frame
+
+    # Client frames
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_frame({"type": "pong"})
+
+    async def on_hello(self, frame: dict[str, Any]) -> None:
+        token = frame.get("token")
+        last_seq = frame.get("last_seq", 0)
+        if token is not None and not isinstance(token, str):
+            raise FrameRefused("invalid_field", "`token` must be a string or null.")
+        if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
+            raise FrameRefused("invalid_field", "`last_seq` must be a whole number, 0 or more.")
+        if token is None:
+            conversation = await database_sync_to_async(actions.do_start_conversation)(
+                origin=self.origin, client_ip=self.client_ip
+            )
+        else:
+            public_id = read_token(token)
+            found = (
+                await database_sync_to_async(_load_by_public_id)(public_id) if public_id else None
+            )
+            if found is None:
+                raise FrameRefused("bad_token", "That conversation token is not valid here.")
+            conversation = found
+        self.conversation = conversation
+        await self.channel_layer.group_add(conversation.group_name, self.channel_name)
+        history = await database_sync_to_async(_history)(conversation.pk, last_seq)
+        # Everything up to last_seq the client has; history brings the rest.
+        self.delivered.update(range(1, last_seq + 1))
+        self.delivered.update(m.seq for m in history)
+        await self.send_frame(
+            {
+                "type": "welcome",
+                "conversation": str(conversation.public_id),
+                "token": make_token(conversation.public_id),
+                "status": conversation.status,
+                "history": [m.as_frame() for m in history],
+            }
+        )
+        # Read without an await in between, so no delta slips between snapshot and relay.
+        live = answering.LIVE_STREAMS.get(conversation.pk)
+        if live is not None and live.seq not in self.delivered:
+            self.streaming[live.seq] = live.chunks
+            await self.send_frame({"type": "message_start", "seq": live.seq, "role": "assistant"})
+            if live.text:
+                await self.send_frame({"type": "delta", "seq": live.seq, "text": live.text})
+        await recovery.resume_unanswered(conversation.pk)
+
+    async def on_message(self, frame: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        client_id = frame.get("client_id")
+        if (
+            not isinstance(client_id, str)
+            or not client_id.strip()
+            or len(client_id) > MAX_CLIENT_ID_CHARS
+        ):
+            raise FrameRefused(
+                "invalid_client_id",
+                "`client_id` must be a non-empty string of at most "
+                f"{MAX_CLIENT_ID_CHARS} characters.",
+            )
+        text = actions.check_customer_text(frame.get("text"))
+        await self.check_rate(client_id)
+        stored = await database_sync_to_async(actions.do_record_customer_message)(
+            self.conversation.pk, client_id=client_id, text=text
+        )
+        acked_at = time.perf_counter()
+        self.delivered.add(stored.message.seq)
+        await self.send_frame({"type": "ack", "client_id": client_id, "seq": stored.message.seq})
+        if stored.created and stored.conversation.status == "ai":
+            answering.schedule_answer(self.conversation.pk, stored.message.seq, acked_at)
+
+    async def check_rate(self, client_id: str) -> None:
+        assert self.conversation is not None
+        conversation_id = self.conversation.pk
+        per_conversation = _window(
+            "conversation", settings.LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION
+        )
+        per_ip = _window("ip", settings.LADDER_MESSAGES_PER_MINUTE_PER_IP)
+        wait_s = per_conversation.retry_after_s(str(conversation_id)) or per_ip.retry_after_s(
+            self.client_ip
+        )
+        if not wait_s:
+            return
+        # A resend of a message already stored is never refused: it only gets its ack again.
+        if await database_sync_to_async(
+            Message.objects.filter(conversation_id=conversation_id, client_id=client_id).exists
+        )():
+            return
+        now = time.monotonic()
+        if now - _limit_audited_at.get(conversation_id, -3600.0) >= 60:
+            _limit_audited_at[conversation_id] = now
+            await database_sync_to_async(actions.do_record_audit)(
+                conversation_id,
+                "limit.rate_limited",
+                "system",
+                {"client_ip": self.client_ip, "retry_after_s": retry_seconds(wait_s)},
+            )
+        seconds = retry_seconds(wait_s)
+        raise FrameRefused(
+            "rate_limited",
+            f"You're sending messages too quickly; try again in {seconds} s. "
+            "Your message was not sent.",
+            retry_after_s=seconds,
+        )
+
+    async def on_handoff(self, frame: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        await answering.request_person(self.conversation.pk)
+
+    async def on_rating(self, frame: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        score, comment = actions.check_rating(frame.get("score"), frame.get("comment"))
+        await database_sync_to_async(actions.do_rate_conversation)(
+            self.conversation.pk, score=score, comment=comment
+        )
+
+    # Live events from the conversation's group
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        frame = event["frame"]
+        if frame["seq"] in self.delivered:
+            return
+        self.delivered.add(frame["seq"])
+        self.streaming.pop(frame["seq"], None)
+        await self.send_frame(frame)
+
+    async def chat_status(self, event: dict[str, Any]) -> None:
+        await self.send_frame(event["frame"])
+
+    async def chat_stream_start(self, event: dict[str, Any]) -> None:
+        seq = event["seq"]
+        if seq in self.delivered or seq in self.streaming:
+            return
+        self.streaming[seq] = 0
+        await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
+
+    async def chat_stream_delta(self, event: dict[str, Any]) -> None:
+        seq = event["seq"]
+        sent_index = self.streaming.get(seq)
+        # Not started here (another process streams it and we joined mid-way): message_end
+        # brings the answer whole.
+        if sent_index is None or event["index"] <= sent_index:
+            return
+        self.streaming[seq] = event["index"]
+        await self.send_frame({"type": "delta", "seq": seq, "text": event["text"]})
+
+    async def chat_stream_end(self, event: dict[str, Any]) -> None:
+        seq = event["seq"]
+        if seq in self.delivered:
+            return
+        self.delivered.add(seq)
+        if self.streaming.pop(seq, None) is None:
+            await self.send_frame(event["frame"])
+            return
+        if event.get("tail"):
+            await self.send_frame({"type": "delta", "seq": seq, "text": event["tail"]})
+        frame: dict[str, Any] = {"type": "message_end", "seq": seq}
+        if event["frame"].get("interrupted"):
+            frame["interrupted"] = True
+        await self.send_frame(frame)

@@ -1,0 +1,1 @@
+"""The agent inbox: where people take over conversations from the AI."""

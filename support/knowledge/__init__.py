@@ -1,0 +1,1 @@
+"""Knowledge base: help-centre articles and their full-text search."""

@@ -1,0 +1,226 @@
+"""Settings, all from the environment (or a .env file); the defaults run the embedded mode."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+# Production is any deployment that sets LADDER_PRODUCTION; it must then name its own secret.
+PRODUCTION = env.bool("LADDER_PRODUCTION", default=False)
+
+
+def _embedded_secret_key() -> str:
+    """A per-checkout random key for the embedded mode, kept in var/ so tokens survive restarts."""
+    VAR_DIR.mkdir(exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = (
+    env.str("SECRET_KEY")
+    if PRODUCTION
+    else env.str("SECRET_KEY", default="") or _embedded_secret_key()
+)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Sites allowed to embed the widget and open its websocket (scheme://host[:port]).
+WIDGET_ALLOWED_ORIGINS = env.list(
+    "WIDGET_ALLOWED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "routing",
+    "support.conversations",
+    "support.knowledge",
+    "support.widget",
+    "support.inbox",
+    "support.analytics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "support.urls"
+ASGI_APPLICATION = "support.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "support.widget.context.ladder_mode",
+            ],
+        },
+    },
+]
+
+# SQLite by default (WAL, busy timeout, IMMEDIATE transactions so concurrent writers queue
+# instead of failing with "database is locked"); PostgreSQL when DATABASE_URL says so.
+SQLITE_PATH = env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db_url("DATABASE_URL")}
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": str(VAR_DIR / "test_db.sqlite3")},
+        }
+    }
+DATABASE_VENDOR = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1500, "expiry": 30},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/inbox/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+# Security: strict by default, stricter in production.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "connect-src": [CSP.SELF, "ws:", "wss:"],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Model providers. `local` answers from the knowledge base only; `anthropic` is chosen
+# whenever an API key is set, unless LADDER_PROVIDER says otherwise.
+ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="")
+LADDER_PROVIDER = env.str("LADDER_PROVIDER", default="anthropic" if ANTHROPIC_API_KEY else "local")
+LADDER_FAST_MODEL = env.str("LADDER_FAST_MODEL", default="claude-haiku-5-5")
+LADDER_STRONG_MODEL = env.str("LADDER_STRONG_MODEL", default="claude-sonnet-5-5")
+LADDER_THINKING_EFFORT = env.str("LADDER_THINKING_EFFORT", default="low")
+LADDER_MAX_OUTPUT_TOKENS = env.int("LADDER_MAX_OUTPUT_TOKENS", default=1024)
+LADDER_PROVIDER_MAX_RETRIES = env.int("LADDER_PROVIDER_MAX_RETRIES", default=2)
+LADDER_FIRST_TOKEN_TIMEOUT_S = env.float("LADDER_FIRST_TOKEN_TIMEOUT_S", default=15.0)
+LADDER_TOTAL_TIMEOUT_S = env.float("LADDER_TOTAL_TIMEOUT_S", default=60.0)
+# The local provider's pause between streamed chunks (it has no model to wait for).
+LADDER_LOCAL_CHUNK_PAUSE_MS = env.int("LADDER_LOCAL_CHUNK_PAUSE_MS", default=20)
+# Routing thresholds.
+LADDER_CONFIDENCE_THRESHOLD = env.float("LADDER_CONFIDENCE_THRESHOLD", default=0.7)
+LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.45)
+LADDER_RETRIEVAL_FLOOR = env.float("LADDER_RETRIEVAL_FLOOR", default=0.2)
+LADDER_KB_PASSAGES = env.int("LADDER_KB_PASSAGES", default=3)
+# Streaming: deltas are gathered and sent every this many ms (or at this many characters).
+LADDER_DELTA_FLUSH_MS = env.int("LADDER_DELTA_FLUSH_MS", default=40)
+LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
+# An answer still "streaming" this long after its last write belongs to a process that died.
+LADDER_STALE_STREAM_S = env.int("LADDER_STALE_STREAM_S", default=120)
+
+# Cost limits: a daily spend cap per tier (USD; reaching it moves answers one tier up, or to
+# people), a token budget per conversation, and the answer cache for repeated first questions.
+LADDER_DAILY_SPEND_CAP_FAST_USD = env.float("LADDER_DAILY_SPEND_CAP_FAST_USD", default=50.0)
+LADDER_DAILY_SPEND_CAP_STRONG_USD = env.float("LADDER_DAILY_SPEND_CAP_STRONG_USD", default=50.0)
+LADDER_CONVERSATION_TOKEN_BUDGET = env.int("LADDER_CONVERSATION_TOKEN_BUDGET", default=60000)
+LADDER_ANSWER_CACHE = env.bool("LADDER_ANSWER_CACHE", default=True)
+# Circuit breaker: this many failures in a row stop calls to a model for the cool-down.
+LADDER_CIRCUIT_FAILURES = env.int("LADDER_CIRCUIT_FAILURES", default=3)
+LADDER_CIRCUIT_COOLDOWN_S = env.float("LADDER_CIRCUIT_COOLDOWN_S", default=30.0)
+# Conversations untouched this many days are erased by `manage.py apply_retention` (0: never).
+LADDER_RETENTION_DAYS = env.int("LADDER_RETENTION_DAYS", default=0)
+# Abuse limits (per process): customer messages per conversation and per client IP per minute,
+# and open chat sockets per client IP.
+LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION = env.int(
+    "LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION", default=20
+)
+LADDER_MESSAGES_PER_MINUTE_PER_IP = env.int("LADDER_MESSAGES_PER_MINUTE_PER_IP", default=60)
+LADDER_MAX_SOCKETS_PER_IP = env.int("LADDER_MAX_SOCKETS_PER_IP", default=20)
+# Trust X-Forwarded-For from the load balancer for the client IP (only behind a proxy you run).
+LADDER_TRUST_X_FORWARDED_FOR = env.bool("LADDER_TRUST_X_FORWARDED_FOR", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {"ladder": {"level": env.str("LOG_LEVEL", default="INFO")}},
+}

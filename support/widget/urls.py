@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "widget"
+urlpatterns = [
+    path("", views.demo_store, name="demo"),
+    path("healthz", views.healthz, name="healthz"),
+]

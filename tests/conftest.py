@@ -1,0 +1,32 @@
+"""Shared test set-up: plugins, an in-memory channel layer per test, and the personas."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+pytest_plugins = [
+    "tests.plugins.personas",
+    "tests.plugins.fake_anthropic",
+    "tests.plugins.live_server",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer(settings):
+    """Each test gets its own channel layer, so no group or queue leaks between tests."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+async def _answers_finish_within_their_test():
+    """Answer tasks run on after a socket closes; let them end before the test's loop does."""
+    yield
+    answering = sys.modules.get("support.conversations.answering")
+    if answering is not None:
+        await answering.wait_for_answers()
