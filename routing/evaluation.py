@@ -108,12 +108,46 @@ def rule_verdict(text: str) -> RoutingVerdict:
 
 
 def model_label(text: str) -> RoutingVerdict:
-    """What the configured provider decides for one message (hook for ``--with-model``).
+    """Rules first, then the configured provider's fast tier, as the answering path asks it:
+    with the knowledge passages, reading the escalation intent off its control line."""
+    verdict = rule_verdict(text)
+    if verdict.label == HUMAN:
+        return verdict
+    from asgiref.sync import async_to_sync
 
-    Not written yet: it should ask the fast model as the answering path does and read the
-    escalation intent off its control line.
-    """
-    raise NotImplementedError("asking the configured provider is not available yet")
+    intent = async_to_sync(_model_stated_intent)(text)
+    if intent:
+        return RoutingVerdict(HUMAN, intent, "model.control_line")
+    return RoutingVerdict(ANSWER)
+
+
+async def _model_stated_intent(text: str) -> str | None:
+    from asgiref.sync import sync_to_async
+    from django.conf import settings
+
+    from routing.control import ControlLineReader
+    from routing.prompts import SYSTEM_PROMPT, build_messages
+    from routing.providers import ProviderRequest, TextDelta, get_provider
+    from support.knowledge.search import search_passages
+
+    passages = await sync_to_async(search_passages)(text)
+    request = ProviderRequest(
+        tier="fast",
+        model=settings.LADDER_FAST_MODEL,
+        system=SYSTEM_PROMPT,
+        messages=build_messages([], text, passages),
+        passages=passages,
+        max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
+    )
+    reader = ControlLineReader()
+    async for event in get_provider().stream(request):
+        if isinstance(event, TextDelta):
+            reader.feed(event.text)
+            if reader.control is not None:
+                break
+    if reader.control is None:
+        reader.finish()
+    return reader.control.intent if reader.control else None
 
 
 def split_part(text: str) -> str:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from .base import Finished, Passage, Provider, ProviderError, ProviderRequest, TextDelta
+from .base import (
+    Finished,
+    Passage,
+    Provider,
+    ProviderError,
+    ProviderRequest,
+    Started,
+    TextDelta,
+)
 
 __all__ = [
     "Finished",
@@ -10,6 +18,7 @@ __all__ = [
     "Provider",
     "ProviderError",
     "ProviderRequest",
+    "Started",
     "TextDelta",
     "get_provider",
 ]

@@ -29,6 +29,19 @@ class ProviderRequest:
 
 
 @dataclass(frozen=True)
+class Started:
+    """The provider accepted the call: what the prompt costs, known before any text.
+
+    A caller that stops reading early (an answer nobody will see) still knows what it paid.
+    """
+
+    model: str
+    input_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+
+@dataclass(frozen=True)
 class TextDelta:
     text: str
 
@@ -50,7 +63,7 @@ class Finished:
     confidence: float | None = None
 
 
-StreamEvent = TextDelta | Finished
+StreamEvent = Started | TextDelta | Finished
 
 
 class ProviderError(Exception):
@@ -68,5 +81,6 @@ class Provider(Protocol):
     name: str
 
     def stream(self, request: ProviderRequest) -> AsyncIterator[StreamEvent]:
-        """Yield TextDelta events, then exactly one Finished; raise ProviderError on failure."""
+        """Yield at most one Started, TextDelta events, then exactly one Finished; raise
+        ProviderError on failure."""
         ...

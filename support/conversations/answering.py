@@ -35,7 +35,14 @@ from routing.ledger import (
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prices import cost_usd
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
-from routing.providers import Finished, Passage, ProviderError, ProviderRequest, get_provider
+from routing.providers import (
+    Finished,
+    Passage,
+    ProviderError,
+    ProviderRequest,
+    Started,
+    get_provider,
+)
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.search import search_passages
 
@@ -181,6 +188,8 @@ async def _handoff(
 @dataclass
 class TierOutcome:
     decision: Decision | None = None
+    started: Started | None = None
+    received_chars: int = 0
     streamed: bool = False
     text: str = ""
     finished: Finished | None = None
@@ -268,7 +277,8 @@ class Answer:
             cache_key = answer_cache_key(context.question, [p.article_id for p in passages])
             if await self.serve_cached(cache_key):
                 return
-        fallback_tried = provider.name == "local"
+        # The knowledge base stands in for failing models, but not for a spent token budget.
+        fallback_tried = provider.name == "local" or "limit" in decision.inputs
         while True:
             if decision.action == "handoff":
                 if decision.reason == reasons.PROVIDER_ERROR and not fallback_tried and passages:
@@ -443,6 +453,10 @@ class Answer:
                     if isinstance(event, Finished):
                         outcome.finished = event
                         continue
+                    if isinstance(event, Started):
+                        outcome.started = event
+                        continue
+                    outcome.received_chars += len(event.text)
                     visible = reader.feed(event.text)
                     if reader.control is not None and outcome.decision is None:
                         outcome.decision = decide(
@@ -493,13 +507,28 @@ class Answer:
         self, outcome: TierOutcome, tier: str, model: str, provider_name: str, started: float
     ) -> None:
         finished = outcome.finished
-        usage = {
-            "input_tokens": finished.input_tokens if finished else 0,
-            "output_tokens": finished.output_tokens if finished else 0,
-            "cache_read_tokens": finished.cache_read_tokens if finished else 0,
-            "cache_write_tokens": finished.cache_write_tokens if finished else 0,
-        }
-        billed_model = finished.model if finished and finished.model else model
+        if finished is not None:
+            usage = {
+                "input_tokens": finished.input_tokens,
+                "output_tokens": finished.output_tokens,
+                "cache_read_tokens": finished.cache_read_tokens,
+                "cache_write_tokens": finished.cache_write_tokens,
+            }
+        else:
+            # Stopped early or failed: the prompt as the provider counted it, and the output
+            # estimated from what arrived (the provider bills what it generated).
+            started_usage = outcome.started
+            usage = {
+                "input_tokens": started_usage.input_tokens if started_usage else 0,
+                "output_tokens": (outcome.received_chars + 3) // 4,
+                "cache_read_tokens": started_usage.cache_read_tokens if started_usage else 0,
+                "cache_write_tokens": started_usage.cache_write_tokens if started_usage else 0,
+            }
+        billed_model = (
+            finished.model
+            if finished and finished.model
+            else (outcome.started.model if outcome.started else model)
+        )
         try:
             cost = cost_usd(billed_model, **usage)
         except KeyError:

@@ -61,15 +61,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-model",
             action="store_true",
-            help="also ask the configured provider for each message (not available yet)",
+            help="also ask the configured provider (fast tier) for each message the rules leave "
+            "to the bot, and count its stated escalation intent",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["with_model"]:
-            raise CommandError(
-                "--with-model is not available yet: routing.evaluation.model_label is still to "
-                "be written; run without it to score the rules alone"
-            )
         limit = options["limit_misrouted"]
         if limit is not None and limit < 0:
             raise CommandError(f"--limit-misrouted must be 0 or more, not {limit}")
@@ -84,7 +80,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not messages:
             raise CommandError(f"the {options['split']} part of {options['file']} is empty")
-        report = evaluation.evaluate(messages)
+        verdict_for = evaluation.model_label if options["with_model"] else evaluation.rule_verdict
+        report = evaluation.evaluate(messages, verdict_for)
         self.stdout.write(evaluation.format_report(report, limit))
         if options["json"]:
             self.stdout.write(json.dumps(report.summary()))
