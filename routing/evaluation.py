@@ -124,11 +124,11 @@ def model_label(text: str) -> RoutingVerdict:
 async def _model_stated_intent(text: str) -> str | None:
     from asgiref.sync import sync_to_async
     from django.conf import settings
-    from support.knowledge.search import search_passages
 
     from routing.control import ControlLineReader
     from routing.prompts import SYSTEM_PROMPT, build_messages
     from routing.providers import ProviderRequest, TextDelta, get_provider
+    from support.knowledge.search import search_passages
 
     passages = await sync_to_async(search_passages)(text)
     request = ProviderRequest(

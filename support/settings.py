@@ -220,6 +220,12 @@ LADDER_MAX_SOCKETS_PER_IP = env.int("LADDER_MAX_SOCKETS_PER_IP", default=20)
 # Trust X-Forwarded-For from the load balancer for the client IP (only behind a proxy you run).
 LADDER_TRUST_X_FORWARDED_FOR = env.bool("LADDER_TRUST_X_FORWARDED_FOR", default=False)
 
+# Inbox: an agent counts as online while an inbox socket of theirs pinged this recently (s).
+LADDER_PRESENCE_TIMEOUT_S = env.int("LADDER_PRESENCE_TIMEOUT_S", default=90)
+# A customer waiting this long with no agent online is offered a reply by email (s).
+LADDER_OFFER_EMAIL_AFTER_S = env.int("LADDER_OFFER_EMAIL_AFTER_S", default=120)
+LADDER_INBOX_PAGE_SIZE = env.int("LADDER_INBOX_PAGE_SIZE", default=25)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

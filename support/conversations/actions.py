@@ -141,6 +141,9 @@ def do_begin_assistant_message(conversation_id: int, *, tier: str, model: str) -
     """Reserve the seq of an answer about to stream (stored by do_finish_assistant_message)."""
     with transaction.atomic():
         conversation = _locked(conversation_id)
+        if conversation.status != Status.AI:
+            # While people have the conversation no model answers in it.
+            raise ActionRefused("not_with_ai", f"the conversation is {conversation.status}")
         return _next_message(
             conversation, role=Role.ASSISTANT, state=MessageState.STREAMING, tier=tier, model=model
         )

@@ -101,6 +101,8 @@ async def answer_customer_message(conversation_id: int, customer_seq: int, acked
     async with lock:
         try:
             await Answer(conversation_id, customer_seq, acked_at).run()
+        except TakenOver:
+            pass
         except Exception:
             # Whatever broke, the customer keeps a way to a person.
             logger.exception(
@@ -111,6 +113,10 @@ async def answer_customer_message(conversation_id: int, customer_seq: int, acked
             LIVE_STREAMS.pop(conversation_id, None)
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
                 _locks.pop(conversation_id, None)
+
+
+class TakenOver(Exception):
+    """People took the conversation while the AI was preparing an answer: the AI stops."""
 
 
 @dataclass
@@ -210,7 +216,6 @@ class Answer:
         self.thresholds = thresholds_from_settings()
         self.layer = get_channel_layer()
         self.reserved: Message | None = None
-        self._reserve_task: asyncio.Task[Message] | None = None
         self.group = ""
 
     async def audit(self, kind: str, actor: str, data: dict[str, Any]) -> None:
@@ -291,7 +296,6 @@ class Answer:
                     self.release_if_streamed(outcome)
                     if outcome.decision.action == "answer":
                         return
-                await self.release_reservation()
                 await _handoff(
                     self.conversation_id, decision.reason, {"tier": signals.tier}, self.reserved
                 )
@@ -335,7 +339,6 @@ class Answer:
             # That reserved seq now holds a stored answer (whole or interrupted); whatever
             # comes next takes a new one.
             self.reserved = None
-            self._reserve_task = None
 
     @staticmethod
     def cacheable(context: Context, passages: list[Passage]) -> bool:
@@ -346,8 +349,7 @@ class Answer:
         entry = await database_sync_to_async(cached_answer)(key)
         if entry is None:
             return False
-        self.reserve(entry.tier, entry.model)
-        message = await self.reserved_message()
+        message = await self.reserve(entry.tier, entry.model)
         emitter = StreamEmitter(self.layer, self.group, self.conversation_id, message.seq)
         await emitter.start()
         await emitter.push(entry.text)
@@ -407,23 +409,17 @@ class Answer:
             return "local"
         return settings.LADDER_STRONG_MODEL if tier == "strong" else settings.LADDER_FAST_MODEL
 
-    def reserve(self, tier: str, model: str) -> None:
-        if self._reserve_task is None:
-            self._reserve_task = asyncio.create_task(
-                database_sync_to_async(actions.do_begin_assistant_message)(
+    async def reserve(self, tier: str, model: str) -> Message:
+        """The seq this answer will take; refused (TakenOver) once people have the conversation,
+        checked under the row lock right before any model is called."""
+        if self.reserved is None:
+            try:
+                self.reserved = await database_sync_to_async(actions.do_begin_assistant_message)(
                     self.conversation_id, tier=tier, model=model
                 )
-            )
-
-    async def reserved_message(self) -> Message:
-        assert self._reserve_task is not None
-        self.reserved = await self._reserve_task
+            except actions.ActionRefused as refused:
+                raise TakenOver from refused
         return self.reserved
-
-    async def release_reservation(self) -> None:
-        if self._reserve_task is not None and self.reserved is None:
-            with contextlib.suppress(Exception):
-                self.reserved = await self._reserve_task
 
     async def call_model(
         self,
@@ -442,7 +438,7 @@ class Answer:
             passages=passages,
             max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
         )
-        self.reserve(tier, model)
+        await self.reserve(tier, model)
         outcome = TierOutcome(model=model, signals=signals)
         reader = ControlLineReader()
         emitter: StreamEmitter | None = None
@@ -464,7 +460,7 @@ class Answer:
                         )
                         if outcome.decision.action != "answer":
                             break  # stop paying for an answer nobody will see
-                        message = await self.reserved_message()
+                        message = await self.reserve(tier, model)
                         emitter = StreamEmitter(
                             self.layer, self.group, self.conversation_id, message.seq
                         )

@@ -3,11 +3,13 @@ pointed at it through the real SDK (ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY, LADDE
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import AsyncIterator
 
 import pytest
 
 from routing.fake_anthropic import FakeAnthropicServer
+from routing.providers.anthropic import close_shared_clients
 
 # The fake accepts only this key, so a test can prove the SDK sends what settings say.
 FAKE_API_KEY = "sk-ant-fake-test-key"
@@ -17,7 +19,7 @@ TEST_TOKENS_PER_SECOND = 2000
 
 
 @pytest.fixture
-def fake_anthropic(settings) -> Iterator[FakeAnthropicServer]:
+async def fake_anthropic(settings) -> AsyncIterator[FakeAnthropicServer]:
     with FakeAnthropicServer(
         first_token_ms=TEST_FIRST_TOKEN_MS,
         tokens_per_second=TEST_TOKENS_PER_SECOND,
@@ -27,3 +29,10 @@ def fake_anthropic(settings) -> Iterator[FakeAnthropicServer]:
         settings.ANTHROPIC_API_KEY = FAKE_API_KEY
         settings.LADDER_PROVIDER = "anthropic"
         yield server
+        # Answers still streaming finish against the fake before it goes away.
+        answering = sys.modules.get("support.conversations.answering")
+        if answering is not None:
+            await answering.wait_for_answers()
+        # Closed on this test's loop: a client left to the garbage collector would try to
+        # close itself on a later test's loop.
+        await close_shared_clients()

@@ -60,8 +60,8 @@ def chat_socket(origin: str = ALLOWED_ORIGIN) -> WebsocketCommunicator:
 def demo_kb(db):
     """A small help centre: shipping and returns."""
     return [
-        make_article("Shipping times and costs", SHIPPING_ARTICLE, category="shipping"),
-        make_article("Returns and refunds", RETURNS_ARTICLE, category="returns"),
+        make_article("How long does shipping take?", SHIPPING_ARTICLE, category="shipping"),
+        make_article("Can I return an item?", RETURNS_ARTICLE, category="returns"),
     ]
 
 

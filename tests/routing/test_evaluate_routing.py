@@ -208,6 +208,24 @@ def test_unknown_split_is_a_clear_error() -> None:
         call_command("evaluate_routing", str(MULTILINGUAL), "--split", "half")
 
 
-def test_with_model_says_it_is_not_available_yet() -> None:
-    with pytest.raises(CommandError, match="--with-model is not available yet"):
-        call_command("evaluate_routing", str(MULTILINGUAL), "--with-model")
+@pytest.mark.django_db
+def test_with_model_counts_the_intent_the_model_states(tmp_path: Path, fake_anthropic) -> None:
+    lines = [
+        {"text": "The parcel arrived crushed, again, third time", "label": "human"},
+        {"text": "How long does shipping take?", "label": "answer"},
+    ]
+    data = write(tmp_path, "two.jsonl", "\n".join(json.dumps(line) for line in lines))
+    # The rules let both through; the model names the first one a complaint.
+    fake_anthropic.script(
+        {
+            "match": "crushed",
+            "text": "[[ladder confidence=0.9 answered=no intent=complaint]]\nSorry!",
+        },
+        {
+            "match": "shipping",
+            "text": "[[ladder confidence=0.9 answered=yes intent=none]]\n3 days.",
+        },
+    )
+    _, figures = evaluate_routing(str(data), "--with-model")
+    assert figures == {"n": 2, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert len(fake_anthropic.requests) == 2

@@ -1,0 +1,321 @@
+"""The Anthropic backend: the official SDK's `AsyncAnthropic` streaming, with the current models'
+rules (no sampling parameters, no prefill, adaptive thinking, a cached system prompt)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import weakref
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anthropic
+import httpx2
+
+from .base import Finished, ProviderError, ProviderRequest, Started, StreamEvent, TextDelta
+
+EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
+# An effort of "" or "off" sends no thinking settings at all (the model's own default).
+EFFORT_OFF = ("", "off", "none")
+CONNECT_TIMEOUT_S = 5.0
+
+# Clients are shared per key, endpoint and retry count on each event loop (an httpx client
+# cannot cross loops, and a client per call would reconnect every time). httpx's pool scans all
+# its connections for every new request, so hundreds of concurrent streams on one client cost
+# seconds of CPU per burst: a loop gets another client once each it has carries this many
+# streams. Each client costs an SSL context (~70 ms), so quiet loops keep just one.
+STREAMS_PER_CLIENT = 32
+MAX_CLIENTS_PER_LOOP = 16
+_ClientKey = tuple[str | None, str | None, int]
+
+
+class _SharedClients:
+    """The clients of one event loop and one (key, endpoint, retries), with streams in flight."""
+
+    def __init__(self, api_key: str | None, base_url: str | None, max_retries: int) -> None:
+        self.options = {"api_key": api_key, "base_url": base_url, "max_retries": max_retries}
+        self.streams_in_flight: list[list[Any]] = []  # [client, streams] pairs
+
+    def acquire(self) -> anthropic.AsyncAnthropic:
+        if self.streams_in_flight:
+            least_busy = min(self.streams_in_flight, key=lambda pair: pair[1])
+            if (
+                least_busy[1] < STREAMS_PER_CLIENT
+                or len(self.streams_in_flight) >= MAX_CLIENTS_PER_LOOP
+            ):
+                least_busy[1] += 1
+                return least_busy[0]
+        client = anthropic.AsyncAnthropic(**self.options)
+        self.streams_in_flight.append([client, 1])
+        return client
+
+    def release(self, client: anthropic.AsyncAnthropic) -> None:
+        for pair in self.streams_in_flight:
+            if pair[0] is client:
+                pair[1] -= 1
+
+    async def close(self) -> None:
+        for client, _ in self.streams_in_flight:
+            with contextlib.suppress(Exception):
+                await client.close()
+        self.streams_in_flight.clear()
+
+
+_shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_ClientKey, _SharedClients]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_clients(api_key: str | None, base_url: str | None, max_retries: int) -> _SharedClients:
+    per_loop = _shared.setdefault(asyncio.get_running_loop(), {})
+    key = (api_key, base_url, max_retries)
+    if key not in per_loop:
+        per_loop[key] = _SharedClients(api_key, base_url, max_retries)
+    return per_loop[key]
+
+
+async def close_shared_clients() -> None:
+    """Close the running loop's clients and their connections (at shutdown, or a test's end:
+    a client left to the garbage collector tries to close itself on whatever loop runs then)."""
+    for clients in _shared.pop(asyncio.get_running_loop(), {}).values():
+        await clients.close()
+
+
+def _status_kind(status_code: int) -> str:
+    if status_code in (401, 403):
+        return "auth"
+    if status_code == 429:
+        return "rate_limited"
+    if status_code == 529:
+        return "overloaded"
+    if status_code >= 500:
+        return "server"
+    return "bad_request"
+
+
+def _error_detail(error: anthropic.APIStatusError, *, in_stream: bool = False) -> str:
+    message = error.api_message or error.message
+    # An error event arrives inside a 200 response: its status says nothing.
+    status = "" if in_stream else f"{error.status_code} "
+    return f"{status}{error.type or 'error'}: {message}"
+
+
+class AnthropicProvider:
+    name = "anthropic"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None = None,
+        thinking_effort: str = "low",
+        max_output_tokens: int = 1024,
+        max_retries: int = 2,
+        first_token_timeout_s: float = 15.0,
+        total_timeout_s: float = 60.0,
+    ) -> None:
+        effort = thinking_effort.strip().lower()
+        if effort not in EFFORT_LEVELS and effort not in EFFORT_OFF:
+            raise ValueError(
+                f"LADDER_THINKING_EFFORT must be one of {', '.join(EFFORT_LEVELS)} or off, "
+                f"got {thinking_effort!r}"
+            )
+        if max_output_tokens < 1:
+            raise ValueError(f"LADDER_MAX_OUTPUT_TOKENS must be >= 1, got {max_output_tokens}")
+        if max_retries < 0:
+            raise ValueError(f"LADDER_PROVIDER_MAX_RETRIES must be >= 0, got {max_retries}")
+        if first_token_timeout_s <= 0 or total_timeout_s <= 0:
+            raise ValueError("LADDER_FIRST_TOKEN_TIMEOUT_S and LADDER_TOTAL_TIMEOUT_S must be > 0")
+        self.api_key = api_key or None
+        self.base_url = base_url or None
+        self.thinking_effort = effort if effort in EFFORT_LEVELS else None
+        self.max_output_tokens = max_output_tokens
+        self.max_retries = max_retries
+        self.first_token_timeout_s = first_token_timeout_s
+        self.total_timeout_s = total_timeout_s
+
+    @classmethod
+    def from_settings(cls) -> AnthropicProvider:
+        from django.conf import settings
+
+        return cls(
+            api_key=settings.ANTHROPIC_API_KEY,
+            base_url=settings.ANTHROPIC_BASE_URL,
+            thinking_effort=settings.LADDER_THINKING_EFFORT,
+            max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
+            max_retries=settings.LADDER_PROVIDER_MAX_RETRIES,
+            first_token_timeout_s=settings.LADDER_FIRST_TOKEN_TIMEOUT_S,
+            total_timeout_s=settings.LADDER_TOTAL_TIMEOUT_S,
+        )
+
+    def request_body(self, request: ProviderRequest) -> dict[str, Any]:
+        """The Messages API arguments for a request, checked against the current models' rules."""
+        if not request.messages:
+            raise ValueError("a model request needs at least one message")
+        if request.messages[-1]["role"] != "user":
+            raise ValueError(
+                "the current models refuse assistant prefill: messages must end with a user turn"
+            )
+        body: dict[str, Any] = {
+            "model": request.model,
+            "max_tokens": min(request.max_output_tokens, self.max_output_tokens),
+            # The system prompt is stable across conversations, so it is cached.
+            "system": [
+                {"type": "text", "text": request.system, "cache_control": {"type": "ephemeral"}}
+            ],
+            "messages": [
+                {"role": message["role"], "content": message["content"]}
+                for message in request.messages
+            ],
+        }
+        if self.thinking_effort is not None:
+            body["thinking"] = {"type": "adaptive"}
+            body["output_config"] = {"effort": self.thinking_effort}
+        return body
+
+    async def stream(self, request: ProviderRequest) -> AsyncIterator[StreamEvent]:
+        body = self.request_body(request)
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        clients = shared_clients(self.api_key, self.base_url, self.max_retries)
+        client = clients.acquire()
+        try:
+            # aclosing: a caller that stops early closes the HTTP stream now, not at GC time.
+            async with contextlib.aclosing(
+                self._stream_with(client, body, request.model, loop, started)
+            ) as events:
+                async for event in events:
+                    yield event
+        finally:
+            clients.release(client)
+
+    async def _stream_with(
+        self,
+        client: anthropic.AsyncAnthropic,
+        body: dict[str, Any],
+        model: str,
+        loop: asyncio.AbstractEventLoop,
+        started: float,
+    ) -> AsyncIterator[StreamEvent]:
+        if not (client.api_key or client.auth_token or getattr(client, "credentials", None)):
+            raise ProviderError("auth", "no Anthropic API key is configured")
+        total_deadline = loop.time() + self.total_timeout_s
+        first_token_deadline = min(loop.time() + self.first_token_timeout_s, total_deadline)
+
+        partial_text: list[str] = []
+        first_token_ms: int | None = None
+        raw_stream: anthropic.AsyncStream[Any] | None = None
+
+        def failure(kind: str, detail: str) -> ProviderError:
+            return ProviderError(kind, detail, partial_text="".join(partial_text))
+
+        def deadline() -> float:
+            return first_token_deadline if first_token_ms is None else total_deadline
+
+        try:
+            try:
+                async with asyncio.timeout_at(deadline()):
+                    # The SDK's own retries (honouring retry-after) happen inside this call.
+                    raw_stream = await client.messages.create(
+                        **body,
+                        stream=True,
+                        timeout=httpx2.Timeout(
+                            self.total_timeout_s,
+                            connect=min(CONNECT_TIMEOUT_S, self.total_timeout_s),
+                        ),
+                    )
+            except anthropic.APIStatusError as error:
+                raise failure(_status_kind(error.status_code), _error_detail(error)) from error
+            except anthropic.APITimeoutError as error:
+                raise failure("timeout", "the request timed out") from error
+            except anthropic.APIConnectionError as error:
+                cause = error.__cause__ or error
+                raise failure("connection", f"{type(cause).__name__}: {cause}") from error
+            except TimeoutError as error:
+                raise failure("timeout", "no first token in time") from error
+
+            events = aiter(raw_stream)
+            block_types: dict[int, str] = {}
+            stop_reason: str | None = None
+            usage: dict[str, int] = {}
+            finished = False
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline()):
+                        event = await anext(events)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError as error:
+                    waited = "a first token" if first_token_ms is None else "the end of the answer"
+                    raise failure("timeout", f"timed out waiting for {waited}") from error
+                except anthropic.APIStatusError as error:
+                    # An `error` event inside a 200 stream (e.g. overloaded_error mid-answer).
+                    raise failure("stream_error", _error_detail(error, in_stream=True)) from error
+                except httpx2.TimeoutException as error:
+                    raise failure("timeout", "the stream stalled") from error
+                except httpx2.TransportError as error:
+                    raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
+                except (json.JSONDecodeError, ValueError) as error:
+                    raise failure("stream_error", f"unreadable event: {error}") from error
+
+                if event.type == "message_start":
+                    model = event.message.model or model
+                    usage.update(_usage_counts(event.message.usage))
+                    yield Started(
+                        model=model,
+                        input_tokens=usage.get("input_tokens", 0),
+                        cache_read_tokens=usage.get("cache_read_input_tokens", 0),
+                        cache_write_tokens=usage.get("cache_creation_input_tokens", 0),
+                    )
+                elif event.type == "content_block_start":
+                    block_types[event.index] = event.content_block.type
+                elif event.type == "content_block_delta":
+                    # Only text blocks are the answer; thinking is never shown.
+                    if (
+                        block_types.get(event.index) == "text"
+                        and event.delta.type == "text_delta"
+                        and event.delta.text
+                    ):
+                        if first_token_ms is None:
+                            first_token_ms = int((time.perf_counter() - started) * 1000)
+                        partial_text.append(event.delta.text)
+                        yield TextDelta(event.delta.text)
+                elif event.type == "message_delta":
+                    stop_reason = event.delta.stop_reason or stop_reason
+                    usage.update(_usage_counts(event.usage))
+                elif event.type == "message_stop":
+                    finished = True
+            if not finished:
+                raise failure("stream_cut", "the stream ended before message_stop")
+        finally:
+            if raw_stream is not None:
+                with contextlib.suppress(Exception):
+                    await raw_stream.close()
+
+        yield Finished(
+            model=model,
+            stop_reason=stop_reason or "end_turn",
+            input_tokens=usage.get("input_tokens", 0),
+            output_tokens=usage.get("output_tokens", 0),
+            cache_read_tokens=usage.get("cache_read_input_tokens", 0),
+            cache_write_tokens=usage.get("cache_creation_input_tokens", 0),
+            first_token_ms=first_token_ms,
+            total_ms=int((time.perf_counter() - started) * 1000),
+        )
+
+
+def _usage_counts(usage: Any) -> dict[str, int]:
+    """The counts a usage object carries; later events restate totals, so they overwrite."""
+    counts = {}
+    for name in (
+        "input_tokens",
+        "output_tokens",
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+    ):
+        value = getattr(usage, name, None)
+        if isinstance(value, int):
+            counts[name] = value
+    return counts

@@ -1,0 +1,294 @@
+/* The inbox's live side: one websocket to /ws/inbox/, local times, the live waiting clock,
+   alerts for new handoffs (a short beep and a title badge, both switchable), and the reply
+   box's keys. Pages work without it; this only makes them live. */
+(function () {
+  "use strict";
+
+  var inbox = document.getElementById("inbox");
+  if (!inbox) return;
+
+  var ALERTS_KEY = "ladder.inbox.alerts";
+  var baseTitle = document.title;
+  var unseenHandoffs = 0;
+  var socket = null;
+  var retryMs = 500;
+  var pingTimer = null;
+  var refreshTimers = {};
+
+  // Times: ISO in <time datetime>, shown in the agent's own time zone.
+
+  var timeFormat = new Intl.DateTimeFormat(undefined, {
+    hour: "2-digit", minute: "2-digit"
+  });
+  var dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit"
+  });
+
+  function localiseTimes(root) {
+    (root || document).querySelectorAll("time[data-local]").forEach(function (el) {
+      var when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when)) return;
+      var today = new Date().toDateString() === when.toDateString();
+      el.textContent = (today ? timeFormat : dateTimeFormat).format(when);
+      el.title = dateTimeFormat.format(when);
+    });
+  }
+
+  function elapsedText(seconds) {
+    if (seconds < 60) return seconds + " s";
+    var minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + " min " + (seconds % 60) + " s";
+    var hours = Math.floor(minutes / 60);
+    return hours + " h " + (minutes % 60) + " min";
+  }
+
+  function tickElapsed() {
+    document.querySelectorAll("time[data-elapsed]").forEach(function (el) {
+      var since = new Date(el.getAttribute("datetime"));
+      if (isNaN(since)) return;
+      var seconds = Math.max(0, Math.floor((Date.now() - since.getTime()) / 1000));
+      el.textContent = elapsedText(seconds);
+    });
+  }
+
+  // Alerts: a beep from WebAudio (no sound file) and "(n)" in the title.
+
+  var alertsToggle = document.getElementById("alerts-toggle");
+  function alertsOn() {
+    return localStorage.getItem(ALERTS_KEY) !== "off";
+  }
+  if (alertsToggle) {
+    alertsToggle.checked = alertsOn();
+    alertsToggle.addEventListener("change", function () {
+      localStorage.setItem(ALERTS_KEY, alertsToggle.checked ? "on" : "off");
+      if (!alertsToggle.checked) clearBadge();
+    });
+  }
+
+  var audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var oscillator = audio.createOscillator();
+      var gain = audio.createGain();
+      oscillator.type = "sine";
+      oscillator.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.25);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start();
+      oscillator.stop(audio.currentTime + 0.25);
+    } catch (e) {
+      /* No audio (or not allowed before a click): the badge still shows. */
+    }
+  }
+
+  function showBadge() {
+    document.title = unseenHandoffs ? "(" + unseenHandoffs + ") " + baseTitle : baseTitle;
+  }
+  function clearBadge() {
+    unseenHandoffs = 0;
+    showBadge();
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) clearBadge();
+  });
+  window.addEventListener("focus", clearBadge);
+
+  function newHandoff() {
+    if (!alertsOn()) return;
+    beep();
+    if (document.hidden || !document.hasFocus()) {
+      unseenHandoffs += 1;
+      showBadge();
+    }
+  }
+
+  // Re-fetching a partial: htmx listens for these events on <body> (hx-trigger="... from:body").
+
+  function refresh(eventName) {
+    clearTimeout(refreshTimers[eventName]);
+    refreshTimers[eventName] = setTimeout(function () {
+      document.body.dispatchEvent(new CustomEvent(eventName));
+    }, 120);
+  }
+
+  // The transcript of the conversation on screen: one entry per seq, whoever brings it first.
+
+  function transcript() {
+    return document.getElementById("transcript");
+  }
+  function watchedConversation() {
+    var list = transcript();
+    return list ? list.getAttribute("data-conversation") : null;
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function placeEntry(html) {
+    var list = transcript();
+    var entry = fragment(html);
+    if (!list || !entry) return;
+    var existing = entry.id ? document.getElementById(entry.id) : null;
+    if (existing) {
+      existing.replaceWith(entry);
+    } else {
+      var empty = list.querySelector(".empty");
+      if (empty) empty.remove();
+      list.appendChild(entry);
+    }
+    if (window.htmx) window.htmx.process(entry);
+    localiseTimes(entry);
+    entry.scrollIntoView({ block: "nearest" });
+  }
+
+  function appendDelta(seq, text) {
+    var entry = document.getElementById("m-" + seq);
+    var body = entry && entry.querySelector(".entry-text");
+    if (body) body.appendChild(document.createTextNode(text));
+  }
+
+  function dedupeTranscript() {
+    var list = transcript();
+    if (!list) return;
+    var seen = {};
+    list.querySelectorAll("[data-seq]").forEach(function (el) {
+      var seq = el.getAttribute("data-seq");
+      if (seen[seq]) el.remove();
+      else seen[seq] = true;
+    });
+  }
+
+  // The socket.
+
+  var liveState = document.getElementById("live-state");
+  function setLive(state, text) {
+    if (!liveState) return;
+    liveState.setAttribute("data-state", state);
+    liveState.textContent = text;
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  function onFrame(frame) {
+    switch (frame.type) {
+      case "queue.changed":
+        refresh("queue-changed");
+        if (frame.status === "waiting") newHandoff();
+        if (frame.conversation && frame.conversation === watchedConversation()) {
+          refresh("conversation-changed");
+        }
+        break;
+      case "presence.changed":
+        refresh("presence-changed");
+        break;
+      case "transcript.entry":
+      case "transcript.stream_start":
+        placeEntry(frame.html);
+        break;
+      case "transcript.delta":
+        appendDelta(frame.seq, frame.text);
+        break;
+    }
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + inbox.getAttribute("data-socket-path"));
+    socket.addEventListener("open", function () {
+      var reconnected = retryMs > 500;
+      retryMs = 500;
+      setLive("online", "Live updates: on");
+      var conversation = watchedConversation();
+      if (conversation) send({ type: "watch", conversation: conversation });
+      if (reconnected) {
+        // Whatever changed while the socket was down.
+        refresh("queue-changed");
+        refresh("presence-changed");
+        refresh("transcript-stale");
+        refresh("conversation-changed");
+      }
+      clearInterval(pingTimer);
+      pingTimer = setInterval(function () { send({ type: "ping" }); }, 25000);
+    });
+    socket.addEventListener("message", function (event) {
+      try {
+        onFrame(JSON.parse(event.data));
+      } catch (e) {
+        /* A frame we cannot read is skipped; the next refresh catches up. */
+      }
+    });
+    socket.addEventListener("close", function () {
+      clearInterval(pingTimer);
+      setLive("offline", "Live updates: reconnecting…");
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 10000);
+    });
+  }
+
+  // The reply box: Enter sends, Shift+Enter is a new line; canned replies fill it in.
+
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("textarea[data-enter-sends]")) return;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    if (box.value.trim() && box.form) box.form.requestSubmit();
+  });
+
+  document.addEventListener("submit", function (event) {
+    // With JavaScript the canned reply goes straight into the box: no page load needed.
+    var form = event.target;
+    var select = form.querySelector && form.querySelector("select[data-canned-for]");
+    if (!select) return;
+    event.preventDefault();
+    var box = document.getElementById(select.getAttribute("data-canned-for"));
+    var option = select.selectedOptions[0];
+    if (!box || !option) return;
+    var body = option.getAttribute("data-body");
+    box.value = box.value ? box.value + "\n" + body : body;
+    box.focus();
+  });
+
+  // htmx: clear a sent form, keep a half-written reply across panel refreshes, tidy inserts.
+
+  var keptReply = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var box = document.getElementById("reply-text");
+    if (event.detail.target && event.detail.target.id === "conversation-panel" && box) {
+      keptReply = box.value;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = document.getElementById("reply-text");
+    if (keptReply && box && !box.value) box.value = keptReply;
+    keptReply = null;
+    dedupeTranscript();
+    var list = transcript();
+    var empty = list && list.querySelector("[data-seq]") && list.querySelector(".empty");
+    if (empty) empty.remove();
+    localiseTimes(document);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!event.detail.successful || !form || !form.hasAttribute || !form.hasAttribute("data-clear-on-success")) return;
+    // A refused message comes back retargeted to the alert: keep what was written.
+    if (event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget")) return;
+    var box = form.querySelector("textarea");
+    if (box) {
+      box.value = "";
+      box.focus();
+    }
+  });
+
+  localiseTimes(document);
+  tickElapsed();
+  setInterval(tickElapsed, 1000);
+  connect();
+})();
