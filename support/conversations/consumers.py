@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, recovery
+from . import actions, answering, housekeeping, recovery
 from .actions import ActionRefused
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
 from .models import Conversation, Message, MessageState
@@ -25,7 +25,7 @@ logger = logging.getLogger("ladder.chat")
 
 MAX_FRAME_CHARS = 64 * 1024
 MAX_CLIENT_ID_CHARS = 64
-CLIENT_TYPES = frozenset({"hello", "message", "handoff", "rating", "ping"})
+CLIENT_TYPES = frozenset({"hello", "message", "handoff", "rating", "email", "ping"})
 
 
 class FrameRefused(Exception):
@@ -88,6 +88,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=4029)
             return
         self.counted = True
+        housekeeping.ensure_started()
 
     def _client_ip(self) -> str:
         if settings.LADDER_TRUST_X_FORWARDED_FOR:
@@ -268,6 +269,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(actions.do_rate_conversation)(
             self.conversation.pk, score=score, comment=comment
         )
+
+    async def on_email(self, frame: dict[str, Any]) -> None:
+        """The customer left an address for a reply by email (offered when nobody is online)."""
+        assert self.conversation is not None
+        from .agent_actions import do_record_follow_up_email
+
+        await database_sync_to_async(do_record_follow_up_email)(
+            self.conversation.pk, frame.get("email")
+        )
+        await self.send_frame({"type": "email_saved"})
 
     # Live events from the conversation's group
 
