@@ -1,4 +1,5 @@
-"""Inbox tests create several staff users each: hash their passwords quickly."""
+"""Inbox tests create several staff users each: hash their passwords quickly (except where a
+real server, with the default hashers, must check the password)."""
 
 from __future__ import annotations
 
@@ -6,5 +7,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_password_hashing(request, settings):
+    if request.node.get_closest_marker("browser") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
