@@ -97,7 +97,7 @@ def live_daphne(transactional_db) -> Iterator[LiveServer]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
                 if response.status == 200:
                     break
         except OSError:
