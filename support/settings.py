@@ -12,7 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # Production is any deployment that sets LADDER_PRODUCTION; it must then name its own secret.
@@ -37,8 +38,13 @@ SECRET_KEY = (
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 # Sites allowed to embed the widget and open its websocket (scheme://host[:port]).
+# `make run` says where it serves (LADDER_SERVED_AT), so its own demo page may always connect.
+_SERVED_AT = env.str("LADDER_SERVED_AT", default="http://127.0.0.1:8000")
 WIDGET_ALLOWED_ORIGINS = env.list(
-    "WIDGET_ALLOWED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
+    "WIDGET_ALLOWED_ORIGINS",
+    default=sorted(
+        {_SERVED_AT, _SERVED_AT.replace("127.0.0.1", "localhost"), "http://127.0.0.1:8000"}
+    ),
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
