@@ -46,7 +46,7 @@ WIDGET_ALLOWED_ORIGINS = env.list(
         {_SERVED_AT, _SERVED_AT.replace("127.0.0.1", "localhost"), "http://127.0.0.1:8000"}
     ),
 )
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = [o for o in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if o]
 
 INSTALLED_APPS = [
     "daphne",
@@ -184,7 +184,10 @@ if PRODUCTION:
 # whenever an API key is set, unless LADDER_PROVIDER says otherwise.
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="")
-LADDER_PROVIDER = env.str("LADDER_PROVIDER", default="anthropic" if ANTHROPIC_API_KEY else "local")
+# An empty value (as in a copied .env.example) means "choose for me".
+LADDER_PROVIDER = env.str("LADDER_PROVIDER", default="") or (
+    "anthropic" if ANTHROPIC_API_KEY else "local"
+)
 LADDER_FAST_MODEL = env.str("LADDER_FAST_MODEL", default="claude-haiku-5-5")
 LADDER_STRONG_MODEL = env.str("LADDER_STRONG_MODEL", default="claude-sonnet-5-5")
 LADDER_THINKING_EFFORT = env.str("LADDER_THINKING_EFFORT", default="low")
