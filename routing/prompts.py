@@ -49,6 +49,12 @@ def passages_block(passages: Sequence[Passage]) -> str:
     return f"<passages>\n{body}\n</passages>"
 
 
+def customer_block(text: str) -> str:
+    """Customer text, inert: it can neither close its tag nor pose as a control line."""
+    inert = escape(neutralise_control_lines(text), quote=False)
+    return f"<customer_message>{inert}</customer_message>"
+
+
 def build_messages(
     history: Iterable[tuple[str, str]], question: str, passages: Sequence[Passage]
 ) -> list[dict[str, str]]:
@@ -61,15 +67,12 @@ def build_messages(
     turns: list[dict[str, str]] = []
     for role, text in history:
         if role == "user":
-            text = f"<customer_message>{neutralise_control_lines(text)}</customer_message>"
+            text = customer_block(text)
         if turns and turns[-1]["role"] == role:
             turns[-1]["content"] += "\n\n" + text
         elif turns or role == "user":
             turns.append({"role": role, "content": text})
-    current = (
-        f"{passages_block(passages)}\n\n"
-        f"<customer_message>{neutralise_control_lines(question)}</customer_message>"
-    )
+    current = f"{passages_block(passages)}\n\n{customer_block(question)}"
     if turns and turns[-1]["role"] == "user":
         turns[-1]["content"] += "\n\n" + current
     else:

@@ -77,6 +77,9 @@ async def test_bad_frame_before_hello_is_refused_with_its_code_and_stores_nothin
         ({"type": "rating", "score": "5"}, "invalid_rating"),
         ({"type": "rating", "score": True}, "invalid_rating"),
         ({"type": "rating", "score": 4, "comment": 9}, "invalid_field"),
+        ({"type": "rating", "score": 4, "comment": "c" * 4001}, "comment_too_long"),
+        ({"type": "email", "email": "not an address"}, "invalid_email"),
+        ({"type": "email", "email": 12}, "invalid_email"),
     ],
 )
 async def test_bad_frame_after_hello_is_refused_with_its_code_and_stores_nothing(frame, code):
