@@ -103,7 +103,6 @@ TEMPLATES = [
 SQLITE_PATH = env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 else:
     DATABASES = {
         "default": {
@@ -119,6 +118,10 @@ else:
             "TEST": {"NAME": str(VAR_DIR / f"test_db_{os.getpid()}.sqlite3")},
         }
     }
+# Keep connections open: opening one (and, on SQLite, its PRAGMAs) per query costs more than
+# the query on the hot path of a chat.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_VENDOR = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -7,6 +7,7 @@ Each do_* runs in one transaction holding the conversation's row lock: one write
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,14 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
         last_seq=conversation.last_seq, updated_at=timezone.now()
     )
     return Message.objects.create(conversation=conversation, seq=conversation.last_seq, **fields)
+
+
+AuditEntry = tuple[str, str, dict[str, Any]]  # kind, actor, data
+
+
+def _append_all(conversation: Conversation, entries: Sequence[AuditEntry]) -> None:
+    for kind, actor, data in entries:
+        append_event(conversation, kind, actor, data)
 
 
 def _publish_message(conversation: Conversation, message: Message) -> None:
@@ -137,10 +146,17 @@ def do_record_customer_message(
     return StoredCustomerMessage(message, True, conversation)
 
 
-def do_begin_assistant_message(conversation_id: int, *, tier: str, model: str) -> Message:
-    """Reserve the seq of an answer about to stream (stored by do_finish_assistant_message)."""
+def do_begin_assistant_message(
+    conversation_id: int, *, tier: str, model: str, audit_before: Sequence[AuditEntry] = ()
+) -> Message:
+    """Reserve the seq of an answer about to stream (stored by do_finish_assistant_message).
+
+    `audit_before` are the router's events so far, written in the same transaction: one trip
+    to the database before the model is called, not one per event.
+    """
     with transaction.atomic():
         conversation = _locked(conversation_id)
+        _append_all(conversation, audit_before)
         if conversation.status != Status.AI:
             # While people have the conversation no model answers in it.
             raise ActionRefused("not_with_ai", f"the conversation is {conversation.status}")
@@ -157,11 +173,13 @@ def do_finish_assistant_message(
     audit_kind: str,
     audit_data: dict[str, Any],
     usage: dict[str, Any],
+    audit_before: Sequence[AuditEntry] = (),
 ) -> Message:
     """Store a streamed answer under the seq it took at its start, with what it cost."""
     with transaction.atomic():
         message = Message.objects.select_related("conversation").get(pk=message_id)
         conversation = _locked(message.conversation_id)
+        _append_all(conversation, audit_before)
         message.text = text
         message.state = MessageState.INTERRUPTED if interrupted else MessageState.COMPLETE
         for field, value in usage.items():
@@ -191,8 +209,14 @@ def do_post_system_message(conversation_id: int, text: str) -> Message:
 
 
 def do_record_audit(conversation_id: int, kind: str, actor: str, data: dict[str, Any]) -> None:
+    do_record_audits(conversation_id, [(kind, actor, data)])
+
+
+def do_record_audits(conversation_id: int, entries: Sequence[AuditEntry]) -> None:
+    if not entries:
+        return
     with transaction.atomic():
-        append_event(_locked(conversation_id), kind, actor, data)
+        _append_all(_locked(conversation_id), entries)
 
 
 def _set_status(conversation: Conversation, new_status: str, *, reason: str, actor: str) -> None:
@@ -229,6 +253,7 @@ def do_request_handoff(
     notice: str,
     details: dict[str, Any] | None = None,
     reserved_message_id: int | None = None,
+    audit_before: Sequence[AuditEntry] = (),
 ) -> Conversation:
     """Hand the conversation to people: status waiting, a notice to the customer, the audit.
 
@@ -237,6 +262,7 @@ def do_request_handoff(
     """
     with transaction.atomic():
         conversation = _locked(conversation_id)
+        _append_all(conversation, audit_before)
         reserved = (
             Message.objects.filter(pk=reserved_message_id, state=MessageState.STREAMING).first()
             if reserved_message_id

@@ -99,16 +99,24 @@ def is_answering(conversation_id: int) -> bool:
 async def answer_customer_message(conversation_id: int, customer_seq: int, acked_at: float) -> None:
     lock = _locks.setdefault(conversation_id, asyncio.Lock())
     async with lock:
+        answer = Answer(conversation_id, customer_seq, acked_at)
         try:
-            await Answer(conversation_id, customer_seq, acked_at).run()
+            await answer.run()
+            await answer.flush_audit()
         except TakenOver:
-            pass
+            await answer.flush_audit()
         except Exception:
             # Whatever broke, the customer keeps a way to a person.
             logger.exception(
                 "answering conversation %s failed; handing it to people", conversation_id
             )
-            await _handoff(conversation_id, reasons.PROVIDER_ERROR, {"error": "internal"}, None)
+            await _handoff(
+                conversation_id,
+                reasons.PROVIDER_ERROR,
+                {"error": "internal"},
+                None,
+                answer.take_audit(),
+            )
         finally:
             LIVE_STREAMS.pop(conversation_id, None)
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
@@ -176,6 +184,7 @@ async def _handoff(
     reason: str,
     details: dict[str, Any],
     reserved: Message | None,
+    audit_before: list[actions.AuditEntry] | None = None,
 ) -> None:
     def run() -> None:
         notice = reasons.handoff_notice(reason, _queue_length(conversation_id))
@@ -186,6 +195,7 @@ async def _handoff(
             notice=notice,
             details=details,
             reserved_message_id=reserved.pk if reserved else None,
+            audit_before=audit_before or (),
         )
 
     await database_sync_to_async(run)()
@@ -216,21 +226,32 @@ class Answer:
         self.thresholds = thresholds_from_settings()
         self.layer = get_channel_layer()
         self.reserved: Message | None = None
+        self.pending_audit: list[actions.AuditEntry] = []
+        self.blocked_tiers: dict[str, str | None] = {}
+        self.circuit_opened: dict[str, Any] | None = None
         self.group = ""
 
     async def audit(self, kind: str, actor: str, data: dict[str, Any]) -> None:
-        await database_sync_to_async(actions.do_record_audit)(
-            self.conversation_id, kind, actor, {"seq": self.customer_seq, **data}
-        )
+        """Queue an audit event; it is written with the answer's next write (one transaction),
+        or by `flush_audit` when the answer ends."""
+        self.pending_audit.append((kind, actor, {"seq": self.customer_seq, **data}))
+
+    def take_audit(self) -> list[actions.AuditEntry]:
+        entries, self.pending_audit = self.pending_audit, []
+        return entries
+
+    async def flush_audit(self) -> None:
+        entries = self.take_audit()
+        if entries:
+            await database_sync_to_async(actions.do_record_audits)(self.conversation_id, entries)
 
     async def run(self) -> None:
-        context = await database_sync_to_async(_load_context)(
-            self.conversation_id, self.customer_seq
-        )
-        if context is None:
+        provider = get_provider()
+        prepared = await database_sync_to_async(self.prepare)(provider)
+        if prepared is None:
             return
+        context, intent, passages = prepared
         self.group = context.conversation.group_name
-        intent = detect_intent(context.question)
         await self.audit(
             "routing.rules",
             "router",
@@ -241,9 +262,7 @@ class Answer:
                 "words": list(intent.words) if intent else [],
             },
         )
-        passages: list[Passage] = []
         if intent is None:
-            passages = await database_sync_to_async(search_passages)(context.question)
             await self.audit(
                 "routing.retrieval",
                 "router",
@@ -254,7 +273,6 @@ class Answer:
                     "top_score": round(passages[0].score, 4) if passages else 0.0,
                 },
             )
-        provider = get_provider()
         signals = Signals(
             tier="strong" if context.conversation.tier == "strong" else "fast",
             single_tier=provider.name == "local",
@@ -297,7 +315,11 @@ class Answer:
                     if outcome.decision.action == "answer":
                         return
                 await _handoff(
-                    self.conversation_id, decision.reason, {"tier": signals.tier}, self.reserved
+                    self.conversation_id,
+                    decision.reason,
+                    {"tier": signals.tier},
+                    self.reserved,
+                    self.take_audit(),
                 )
                 return
             if decision.action == "escalate":
@@ -307,7 +329,11 @@ class Answer:
                 await database_sync_to_async(
                     Conversation.objects.filter(pk=self.conversation_id).update
                 )(tier="strong")
-            blocked = await database_sync_to_async(self.tier_blocked)(signals.tier, provider)
+            blocked = (
+                self.blocked_tiers.pop(signals.tier)
+                if signals.tier in self.blocked_tiers
+                else await database_sync_to_async(self.tier_blocked)(signals.tier, provider)
+            )
             if blocked:
                 await self.audit(f"limit.{blocked}", "system", {"tier": signals.tier})
                 signals = replace(signals, provider_error=blocked)
@@ -333,6 +359,18 @@ class Answer:
                     )
                 return
             signals = outcome.signals
+
+    def prepare(self, provider: Any) -> tuple[Context, Any, list[Passage]] | None:
+        """Everything before the first decision in one trip to the database thread: the
+        conversation, the rules, the passages and whether the first tier may be called."""
+        context = _load_context(self.conversation_id, self.customer_seq)
+        if context is None:
+            return None
+        intent = detect_intent(context.question)
+        passages = search_passages(context.question) if intent is None else []
+        first_tier = "strong" if context.conversation.tier == "strong" else "fast"
+        self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
+        return context, intent, passages
 
     def release_if_streamed(self, outcome: TierOutcome) -> None:
         if outcome.streamed:
@@ -374,6 +412,7 @@ class Answer:
                 "confidence": entry.confidence,
                 "total_ms": first_frame_ms,
             },
+            audit_before=self.take_audit(),
         )
         await self.layer.group_send(
             self.group,
@@ -415,7 +454,7 @@ class Answer:
         if self.reserved is None:
             try:
                 self.reserved = await database_sync_to_async(actions.do_begin_assistant_message)(
-                    self.conversation_id, tier=tier, model=model
+                    self.conversation_id, tier=tier, model=model, audit_before=self.take_audit()
                 )
             except actions.ActionRefused as refused:
                 raise TakenOver from refused
@@ -546,9 +585,7 @@ class Answer:
             "error_detail": outcome.error.detail[:300] if outcome.error else None,
             "shown": outcome.streamed,
         }
-        await database_sync_to_async(self.book_call)(
-            tier, model, provider_name, cost, sum(usage.values()), outcome.error
-        )
+        booking = (tier, model, provider_name, cost, sum(usage.values()), outcome.error)
         if outcome.streamed:
             message = self.reserved
             assert message is not None
@@ -564,14 +601,22 @@ class Answer:
                 "total_ms": call["total_ms"],
                 "confidence": call["confidence"],
             }
-            stored = await database_sync_to_async(actions.do_finish_assistant_message)(
-                message.pk,
-                text=text,
-                interrupted=interrupted,
-                audit_kind="model.call",
-                audit_data={"seq": self.customer_seq, "answer_seq": message.seq, **call},
-                usage=fields,
-            )
+            audit_before = self.take_audit()
+
+            def book_and_store() -> Message:
+                # One trip to the database thread: the booking, then the stored answer.
+                self.book_call(*booking)
+                return actions.do_finish_assistant_message(
+                    message.pk,
+                    text=text,
+                    interrupted=interrupted,
+                    audit_kind="model.call",
+                    audit_data={"seq": self.customer_seq, "answer_seq": message.seq, **call},
+                    usage=fields,
+                    audit_before=audit_before,
+                )
+
+            stored = await database_sync_to_async(book_and_store)()
             await self.layer.group_send(
                 self.group,
                 {
@@ -584,7 +629,11 @@ class Answer:
             )
             LIVE_STREAMS.pop(self.conversation_id, None)
         else:
+            await database_sync_to_async(self.book_call)(*booking)
             await self.audit("model.call", f"model:{billed_model}", call)
+        if self.circuit_opened is not None:
+            await self.audit("circuit.opened", "system", self.circuit_opened)
+            self.circuit_opened = None
 
     def book_call(
         self,
@@ -614,12 +663,11 @@ class Answer:
                 error=f"{error.kind}: {error.detail}",
                 open_for_s=breaker.cooldown_s,
             )
-            actions.do_record_audit(
-                self.conversation_id,
-                "circuit.opened",
-                "system",
-                {"model": model, "failures": breaker.consecutive_failures, "error": error.kind},
-            )
+            self.circuit_opened = {
+                "model": model,
+                "failures": breaker.consecutive_failures,
+                "error": error.kind,
+            }
 
 
 async def request_person(conversation_id: int) -> None:

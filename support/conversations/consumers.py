@@ -65,6 +65,16 @@ def _load_by_public_id(public_id: Any) -> Conversation | None:
 class ChatConsumer(AsyncWebsocketConsumer):
     conversation: Conversation | None = None
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Live chat events touch no database: skip channels' close_old_connections round trip
+        # through the database thread, which every delta on every socket would otherwise pay.
+        if message["type"].startswith("chat."):
+            handler = getattr(self, message["type"].replace(".", "_"), None)
+            if handler is not None:
+                await handler(message)
+                return
+        await super().dispatch(message)
+
     async def connect(self) -> None:
         self.delivered: set[int] = set()
         self.streaming: dict[int, int] = {}  # seq -> last delta index sent
@@ -179,7 +189,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             conversation = found
         self.conversation = conversation
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
-        history = await database_sync_to_async(_history)(conversation.pk, last_seq)
+        history = (
+            await database_sync_to_async(_history)(conversation.pk, last_seq)
+            if token is not None
+            else []
+        )
         # Everything up to last_seq the client has; history brings the rest.
         self.delivered.update(range(1, last_seq + 1))
         self.delivered.update(m.seq for m in history)
@@ -199,7 +213,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_frame({"type": "message_start", "seq": live.seq, "role": "assistant"})
             if live.text:
                 await self.send_frame({"type": "delta", "seq": live.seq, "text": live.text})
-        await recovery.resume_unanswered(conversation.pk)
+        if token is not None:
+            # Only a resumed conversation can owe an answer from a process that died.
+            await recovery.resume_unanswered(conversation.pk)
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
