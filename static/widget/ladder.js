@@ -217,7 +217,8 @@
     var socket = new WebSocket(wsUrl);
     state.socket = socket;
     socket.addEventListener("open", function () {
-      socket.send(JSON.stringify({ type: "hello", token: state.token, last_seq: state.lastSeq }));
+      var language = (navigator.language || "").match(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/) ? navigator.language.slice(0, 8) : "";
+      socket.send(JSON.stringify({ type: "hello", token: state.token, last_seq: state.lastSeq, language: language }));
     });
     socket.addEventListener("message", function (event) {
       var frame;

@@ -89,9 +89,11 @@ def check_customer_text(text: object) -> str:
     return text
 
 
-def do_start_conversation(*, origin: str = "", client_ip: str = "") -> Conversation:
+def do_start_conversation(
+    *, origin: str = "", client_ip: str = "", language: str = ""
+) -> Conversation:
     with transaction.atomic():
-        conversation = Conversation.objects.create(origin=origin[:200])
+        conversation = Conversation.objects.create(origin=origin[:200], language=language[:8])
         append_event(
             conversation,
             "conversation.started",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -175,9 +176,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameRefused("invalid_field", "`token` must be a string or null.")
         if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
             raise FrameRefused("invalid_field", "`last_seq` must be a whole number, 0 or more.")
+        language = frame.get("language", "")
+        if not isinstance(language, str) or not re.fullmatch(
+            r"([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?)?", language
+        ):
+            raise FrameRefused(
+                "invalid_field", "`language` must be a language tag such as `en-GB`."
+            )
         if token is None:
             conversation = await database_sync_to_async(actions.do_start_conversation)(
-                origin=self.origin, client_ip=self.client_ip
+                origin=self.origin, client_ip=self.client_ip, language=language
             )
         else:
             public_id = read_token(token)

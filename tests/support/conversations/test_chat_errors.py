@@ -45,6 +45,11 @@ async def stored_state_async():
         ('{"type": "hello", "token": null, "last_seq": "3"}', "invalid_field"),
         ('{"type": "hello", "token": null, "last_seq": -1}', "invalid_field"),
         ('{"type": "hello", "token": "forged:token", "last_seq": 0}', "bad_token"),
+        ('{"type": "hello", "token": null, "last_seq": 0, "language": 7}', "invalid_field"),
+        (
+            '{"type": "hello", "token": null, "last_seq": 0, "language": "<script>"}',
+            "invalid_field",
+        ),
     ],
 )
 async def test_bad_frame_before_hello_is_refused_with_its_code_and_stores_nothing(raw, code):
