@@ -1,389 +1,833 @@
 /*
- * Ladder chat widget: one file any site embeds with
+ * Ladder chat widget: one plain file any site embeds with
  *   <script src="https://support.example.com/static/widget/ladder.js" defer></script>
- * It draws itself inside a shadow root (no CSS leaks either way), talks PROTOCOL.md over
- * /ws/chat/ on the script's own origin, keeps its conversation across reloads, reconnects with
- * backoff and resends what the server has not acknowledged.
+ * Optional attributes: data-title, data-greeting.
+ *
+ * It draws itself inside a shadow root (no CSS leaks either way; its styles come from
+ * ladder-widget.css on the script's own origin), speaks docs/protocol.md over
+ * ws(s)://<script origin>/ws/chat/, keeps the conversation across reloads (token, last seq,
+ * transcript and unacknowledged messages in localStorage), reconnects with backoff and
+ * resends what the server has not acknowledged under the same client_id.
+ *
+ * Everything the server sends is text: it reaches the page through textContent and DOM nodes
+ * built here (a tiny Markdown subset), never through innerHTML.
  */
 (function () {
   "use strict";
-  if (window.LadderWidget) return;
+  if (window.LadderWidget) return; // embedded twice: the first copy wins
 
-  var script = document.currentScript || document.querySelector('script[src*="ladder.js"]');
+  var script = document.currentScript || document.querySelector('script[src*="/widget/ladder.js"]');
+  if (!script) return;
   var scriptUrl = new URL(script.src, window.location.href);
   var serverOrigin = scriptUrl.origin;
   var wsUrl = (scriptUrl.protocol === "https:" ? "wss://" : "ws://") + scriptUrl.host + "/ws/chat/";
   var title = script.getAttribute("data-title") || "Chat with us";
   var greeting = script.getAttribute("data-greeting") || "Hi! Ask us anything about your order, shipping or returns.";
-  var storeKey = "ladder:" + serverOrigin;
+
   var MAX_CHARS = 4000;
+  var STORE_KEY = "ladder:" + serverOrigin; // one conversation per support server
+  var TRANSCRIPT_LIMIT = 200; // messages kept for redrawing after a reload
+  var PING_EVERY_MS = 25000;
+  var PONG_WITHIN_MS = 10000; // a socket that stays silent this long after a ping is dead
+  var TYPING_GIVE_UP_MS = 60000;
+  var BACKOFF_FIRST_MS = 500;
+  var BACKOFF_CAP_MS = 30000;
+  // Error codes that refuse one customer message (the socket answers each message frame with
+  // exactly one ack or one of these, in order).
+  var MESSAGE_ERRORS = { message_empty: 1, message_too_long: 1, rate_limited: 1, invalid_client_id: 1 };
 
-  // ---- persisted state: token, highest seq seen, messages not yet acknowledged ----
-  function load() {
-    try { return JSON.parse(window.localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
-  }
-  var saved = load();
-  var state = {
-    token: saved.token || null,
-    // The highest seq this page has on screen: a reload starts from 0 and gets the history.
-    lastSeq: 0,
-    pending: saved.pending || [], // [{client_id, text}]
-    open: false,
-    socket: null,
-    retry: 0,
-    connected: false,
-    status: "ai",
-    seen: {}, // seq -> element
-    streams: {}, // seq -> {el, text}
-  };
-  function persist() {
+  // ---------------------------------------------------------------------------------------
+  // Persisted state. One JSON value under one key, written whole, so token, lastSeq and the
+  // transcript can never disagree with each other after a crash or a full quota.
+
+  function readSaved() {
     try {
-      window.localStorage.setItem(storeKey, JSON.stringify({ token: state.token, pending: state.pending, wasOpen: state.open }));
-    } catch (e) { /* private mode: the chat still works, it just forgets on reload */ }
+      var value = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
+      return value && typeof value === "object" ? value : {};
+    } catch (e) {
+      return {}; // storage blocked (privacy mode, sandboxed frame) or corrupt: start afresh
+    }
   }
-  function newClientId() {
-    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    return "c-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  var saved = readSaved();
+  var state = {
+    token: typeof saved.token === "string" ? saved.token : null,
+    conversation: saved.conversation || null,
+    // The highest seq whose message is complete on screen; sent as hello's last_seq so the
+    // server sends only what is newer.
+    lastSeq: Number.isInteger(saved.lastSeq) && saved.lastSeq > 0 ? saved.lastSeq : 0,
+    transcript: Array.isArray(saved.transcript) ? saved.transcript : [], // stored messages
+    pending: Array.isArray(saved.pending) ? saved.pending : [], // [{client_id, text, created_at}]
+    ratedConversation: saved.ratedConversation || null,
+    wasOpen: !!saved.open,
+    open: false,
+    status: "ai",
+    agentName: "",
+  };
+  // Ensure lastSeq never claims more than the transcript holds (an older widget version kept no
+  // transcript): otherwise a reload would show nothing and never ask for it.
+  (function checkSavedSeq() {
+    var highest = 0;
+    state.transcript.forEach(function (m) { if (m.seq > highest) highest = m.seq; });
+    if (state.lastSeq > highest) state.lastSeq = highest;
+  })();
+
+  function persist() {
+    var value = {
+      token: state.token,
+      conversation: state.conversation,
+      lastSeq: state.lastSeq,
+      transcript: state.transcript.slice(-TRANSCRIPT_LIMIT),
+      pending: state.pending,
+      ratedConversation: state.ratedConversation,
+      open: state.open,
+    };
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify(value));
+    } catch (e) {
+      // Quota full: keep what matters most (token, seq, unsent text) with a shorter transcript.
+      try {
+        value.transcript = value.transcript.slice(-20);
+        window.localStorage.setItem(STORE_KEY, JSON.stringify(value));
+      } catch (e2) { /* storage unavailable: the chat works, it just forgets on reload */ }
+    }
   }
 
-  // ---- DOM: everything lives in a shadow root ----
-  var host = document.createElement("div");
-  host.setAttribute("data-ladder-widget", "");
-  var root = host.attachShadow({ mode: "open" });
-  var style = document.createElement("link");
-  style.rel = "stylesheet";
-  style.href = serverOrigin + "/static/widget/ladder-widget.css";
-  root.appendChild(style);
+  function newClientId() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") return c.randomUUID();
+    if (c && typeof c.getRandomValues === "function") {
+      // RFC 4122 version 4 from 16 random bytes (randomUUID needs a secure context).
+      var b = c.getRandomValues(new Uint8Array(16));
+      b[6] = (b[6] & 0x0f) | 0x40;
+      b[8] = (b[8] & 0x3f) | 0x80;
+      var hex = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+      return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+    }
+    return "c-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12) + Math.random().toString(36).slice(2, 12);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // DOM. Built once, inside a shadow root; hidden until our stylesheet has loaded so the host
+  // page never flashes an unstyled launcher.
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined && text !== null) node.textContent = text;
     return node;
   }
 
-  var launcher = el("button", { class: "launcher", type: "button", "aria-haspopup": "dialog", "aria-expanded": "false", "aria-label": "Open chat: " + title }, "Chat");
-  var panel = el("section", { class: "panel", role: "dialog", "aria-modal": "false", "aria-label": title, hidden: "" });
+  var host = el("div", { "data-ladder-widget": "" });
+  var root = host.attachShadow({ mode: "open" });
+  var stylesheet = el("link", { rel: "stylesheet", href: serverOrigin + "/static/widget/ladder-widget.css" });
+  var frame = el("div", { class: "ladder", hidden: "" });
+  var focusWhenShown = false;
+  function reveal() {
+    frame.hidden = false;
+    if (focusWhenShown && state.open) input.focus(); // open() was called before we could show
+    focusWhenShown = false;
+  }
+  stylesheet.addEventListener("load", reveal);
+  stylesheet.addEventListener("error", reveal); // unstyled but usable beats invisible
+  root.appendChild(stylesheet);
+  root.appendChild(frame);
+
+  var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "ladder-panel" });
+  var launcherText = el("span", { class: "launcher-text" }, "Chat with us");
+  var unreadDot = el("span", { class: "unread", hidden: "" }, "New reply");
+  launcher.appendChild(launcherText);
+  launcher.appendChild(unreadDot);
+
+  var panel = el("section", { id: "ladder-panel", class: "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "ladder-title", hidden: "" });
+  // Header: the title and a close button, then who has the conversation and the way to a person.
   var header = el("header", { class: "header" });
-  header.appendChild(el("h2", { class: "title" }, title));
-  var personButton = el("button", { class: "person", type: "button" }, "Talk to a person");
+  var titleRow = el("div", { class: "title-row" });
+  titleRow.appendChild(el("h2", { id: "ladder-title", class: "title" }, title));
   var closeButton = el("button", { class: "close", type: "button", "aria-label": "Close chat" }, "\u00d7");
-  header.appendChild(personButton);
-  header.appendChild(closeButton);
-  var connection = el("p", { class: "connection", role: "status", hidden: "" }, "Connection lost \u2014 reconnecting\u2026");
+  titleRow.appendChild(closeButton);
+  var statusRow = el("div", { class: "status-row" });
+  var statusLine = el("p", { class: "status-line", role: "status" });
+  var personButton = el("button", { class: "person", type: "button" }, "Talk to a person");
+  statusRow.appendChild(statusLine);
+  statusRow.appendChild(personButton);
+  header.appendChild(titleRow);
+  header.appendChild(statusRow);
+
+  var connectionLine = el("p", { class: "connection", role: "status", hidden: "" }, "Connection lost \u2014 reconnecting\u2026");
   var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
-  var typing = el("p", { class: "typing", hidden: "", "aria-live": "polite" }, "Typing\u2026");
+  var typing = el("p", { class: "typing", role: "status", hidden: "" });
+  typing.appendChild(el("span", { class: "dots", "aria-hidden": "true" }));
+  typing.appendChild(document.createTextNode("Writing an answer\u2026"));
   var notice = el("p", { class: "notice", role: "alert", hidden: "" });
+
   var form = el("form", { class: "composer" });
-  var label = el("label", { for: "ladder-input", class: "visually-hidden" }, "Your message");
-  var input = el("textarea", { id: "ladder-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: "Write a message\u2026", "aria-describedby": "ladder-count" });
-  var counter = el("span", { id: "ladder-count", class: "counter", "aria-live": "polite" }, "");
-  var send = el("button", { type: "submit", class: "send" }, "Send");
-  form.appendChild(label);
+  var inputLabel = el("label", { for: "ladder-input", class: "visually-hidden" }, "Your message");
+  var input = el("textarea", { id: "ladder-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: "Write a message\u2026", "aria-describedby": "ladder-count ladder-hint", autocomplete: "off" });
+  var sendButton = el("button", { type: "submit", class: "send" }, "Send");
+  var footer = el("div", { class: "composer-footer" });
+  var hint = el("span", { id: "ladder-hint", class: "hint" }, "Enter to send, Shift+Enter for a new line");
+  var counter = el("span", { id: "ladder-count", class: "counter" }, "0 / " + MAX_CHARS);
+  footer.appendChild(hint);
+  footer.appendChild(counter);
+  form.appendChild(inputLabel);
   form.appendChild(input);
-  form.appendChild(counter);
-  form.appendChild(send);
+  form.appendChild(sendButton);
+  form.appendChild(footer);
+
   panel.appendChild(header);
-  panel.appendChild(connection);
+  panel.appendChild(connectionLine);
   panel.appendChild(log);
   panel.appendChild(typing);
   panel.appendChild(notice);
   panel.appendChild(form);
-  root.appendChild(launcher);
-  root.appendChild(panel);
+  frame.appendChild(panel);
+  frame.appendChild(launcher);
 
-  // ---- rendering: text only, never HTML from the server ----
-  function renderText(container, text) {
-    // A safe Markdown subset built from DOM nodes: paragraphs, **bold**, http(s) links.
+  // ---------------------------------------------------------------------------------------
+  // Text rendering: a safe Markdown subset made of DOM nodes. Paragraphs (blank lines),
+  // **bold**, [label](http...) and bare http(s) links. Anything else stays literal text.
+
+  var INLINE = /(\*\*[^*\n]+\*\*|\[[^\]\n]{1,200}\]\(https?:\/\/[^\s)]+\)|https?:\/\/[^\s<>"]+)/g;
+
+  function safeHref(raw) {
+    try {
+      var url = new URL(raw);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function link(href, label) {
+    var a = el("a", { href: href, target: "_blank", rel: "noopener noreferrer nofollow" }, label);
+    return a;
+  }
+  function appendInline(p, text) {
+    text.split(INLINE).forEach(function (part, i) {
+      if (!part) return;
+      if (i % 2 === 0) { p.appendChild(document.createTextNode(part)); return; }
+      var href;
+      if (part.slice(0, 2) === "**") {
+        p.appendChild(el("strong", null, part.slice(2, -2)));
+      } else if (part[0] === "[") {
+        var close = part.indexOf("](");
+        href = safeHref(part.slice(close + 2, -1));
+        p.appendChild(href ? link(href, part.slice(1, close)) : document.createTextNode(part));
+      } else {
+        // A bare URL at the end of a sentence: the full stop is not part of it.
+        var trail = part.match(/[.,;:!?)\]'’]+$/);
+        var bare = trail ? part.slice(0, -trail[0].length) : part;
+        href = safeHref(bare);
+        p.appendChild(href ? link(href, bare) : document.createTextNode(bare));
+        if (trail) p.appendChild(document.createTextNode(trail[0]));
+      }
+    });
+  }
+  // `plain` is for what the customer wrote: shown exactly as typed, no formatting.
+  function renderText(container, text, plain) {
     container.textContent = "";
-    text.split(/\n{2,}/).forEach(function (para) {
+    String(text || "").split(/\n{2,}/).forEach(function (para) {
+      if (!para.trim()) return;
       var p = document.createElement("p");
-      var parts = para.split(/(\*\*[^*]+\*\*|https?:\/\/[^\s<>"')]+)/g);
-      parts.forEach(function (part) {
-        if (!part) return;
-        if (/^\*\*[^*]+\*\*$/.test(part)) {
-          p.appendChild(el("strong", null, part.slice(2, -2)));
-        } else if (/^https?:\/\//.test(part)) {
-          var a = el("a", { href: part, target: "_blank", rel: "noopener noreferrer nofollow" }, part);
-          p.appendChild(a);
-        } else {
-          p.appendChild(document.createTextNode(part));
-        }
-      });
+      if (plain) p.textContent = para;
+      else appendInline(p, para);
       container.appendChild(p);
     });
   }
-  function timeLabel(iso) {
+
+  function timeLabel(date) {
+    var sameDay = date.toDateString() === new Date().toDateString();
+    var opts = sameDay ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    return date.toLocaleString([], opts); // the visitor's own time zone and locale
+  }
+  function timeNode(iso) {
     var when = iso ? new Date(iso) : new Date();
-    return when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
-  function bubble(role, author, iso) {
-    var item = el("li", { class: "msg " + role });
-    var meta = el("span", { class: "meta" });
-    var who = role === "customer" ? "You" : role === "agent" ? (author || "Agent") : role === "system" ? "" : "Assistant";
-    if (who) meta.appendChild(el("span", { class: "who" }, who));
-    var t = el("time", { datetime: iso || new Date().toISOString() }, timeLabel(iso));
-    meta.appendChild(t);
-    var body = el("div", { class: "body" });
-    item.appendChild(meta);
-    item.appendChild(body);
-    log.appendChild(item);
-    log.scrollTop = log.scrollHeight;
-    return { item: item, body: body };
-  }
-  function seeSeq(seq) {
-    if (seq > state.lastSeq) { state.lastSeq = seq; persist(); }
-  }
-  function showMessage(frame) {
-    if (state.seen[frame.seq]) {
-      // A whole frame for something we streamed or showed: replace its text.
-      renderText(state.seen[frame.seq].body, frame.text);
-      return;
-    }
-    var b = bubble(frame.role, frame.author, frame.created_at);
-    if (frame.interrupted) b.item.classList.add("interrupted");
-    renderText(b.body, frame.text);
-    state.seen[frame.seq] = b;
-    seeSeq(frame.seq);
-    if (frame.offer === "email") offerEmail(b.item);
-  }
-  function showNotice(text) {
-    notice.textContent = text;
-    notice.hidden = !text;
+    if (isNaN(when.getTime())) when = new Date();
+    return el("time", { datetime: when.toISOString(), title: when.toLocaleString() }, timeLabel(when));
   }
 
-  // ---- pending (unacknowledged) customer messages ----
-  var pendingBubbles = {}; // client_id -> bubble
+  // ---------------------------------------------------------------------------------------
+  // The log. Stored messages are ordered by seq; not-yet-acknowledged customer messages stay
+  // at the end (they are newer than anything stored); notices go where they happen.
+
+  var bySeq = {}; // seq -> {item, body, complete}
+  var streams = {}; // seq -> {text, ignore}
+  var pendingBubbles = {}; // client_id -> {item, body, meta}
+  var ratingCard = null;
+
+  function nearBottom() {
+    return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  }
+  function place(item, seq) {
+    var stick = nearBottom();
+    var before = null;
+    if (seq !== undefined) {
+      for (var node = log.firstElementChild; node; node = node.nextElementSibling) {
+        var other = node.getAttribute("data-seq");
+        if (node.classList.contains("sending") || (other !== null && Number(other) > seq)) { before = node; break; }
+      }
+    }
+    log.insertBefore(item, before);
+    if (stick) log.scrollTop = log.scrollHeight;
+  }
+  function whoLabel(role, author) {
+    if (role === "customer") return "You";
+    if (role === "agent") return author || "Support team";
+    if (role === "assistant") return "Assistant";
+    return "";
+  }
+  function buildBubble(role, author, iso) {
+    var safeRole = /^(customer|assistant|agent|system)$/.test(role) ? role : "system";
+    var item = el("li", { class: "msg " + safeRole });
+    var meta = el("span", { class: "meta" });
+    var who = whoLabel(safeRole, author);
+    if (who) meta.appendChild(el("span", { class: "who" }, who));
+    if (safeRole !== "system") meta.appendChild(timeNode(iso));
+    var body = el("div", { class: "body" });
+    if (meta.firstChild) item.appendChild(meta);
+    item.appendChild(body);
+    return { item: item, body: body, meta: meta };
+  }
+  function noticeItem(className, text, extra) {
+    var item = el("li", { class: "msg " + className });
+    var body = el("div", { class: "body" });
+    if (text) body.appendChild(el("p", null, text));
+    if (extra) body.appendChild(extra);
+    item.appendChild(body);
+    place(item);
+    return item;
+  }
+
+  function remember(message) {
+    // The transcript is what a reload redraws; one entry per seq, newest wins.
+    for (var i = state.transcript.length - 1; i >= 0; i--) {
+      if (state.transcript[i].seq === message.seq) { state.transcript[i] = message; return; }
+    }
+    state.transcript.push(message);
+    state.transcript.sort(function (a, b) { return a.seq - b.seq; });
+  }
+  function updateLastSeq() {
+    // The highest complete seq, but below any answer still streaming: if the socket drops
+    // mid-answer, hello's last_seq must ask for that answer again.
+    var highest = 0;
+    state.transcript.forEach(function (m) { if (m.seq > highest) highest = m.seq; });
+    Object.keys(streams).forEach(function (seq) {
+      if (!streams[seq].ignore && Number(seq) - 1 < highest) highest = Number(seq) - 1;
+    });
+    state.lastSeq = Math.max(0, highest);
+  }
+
+  // Show one stored message (history, a live `message` frame, or the transcript after a reload).
+  function showMessage(m, live) {
+    var existing = bySeq[m.seq];
+    var stream = streams[m.seq];
+    var b = buildBubble(m.role, m.author, m.created_at);
+    if (m.interrupted) b.item.classList.add("interrupted");
+    b.item.setAttribute("data-seq", String(m.seq));
+    renderText(b.body, m.text, m.role === "customer");
+    if (existing) {
+      // Same seq: the whole stored version replaces what we had (a finished stream, or a
+      // reserved answer that became a notice).
+      existing.item.replaceWith(b.item);
+    } else {
+      place(b.item, m.seq);
+    }
+    if (stream) delete streams[m.seq];
+    bySeq[m.seq] = { item: b.item, body: b.body, complete: true };
+    remember({ seq: m.seq, role: m.role, author: m.author || "", text: m.text, created_at: m.created_at || new Date().toISOString(), interrupted: !!m.interrupted });
+    if (m.role === "agent" && m.author) state.agentName = m.author;
+    if (live && m.offer === "email") offerEmail(b.item);
+    if (live && m.role !== "customer") markUnread();
+  }
+
   function showPending(entry) {
-    var b = bubble("customer", null, null);
+    var b = buildBubble("customer", null, entry.created_at);
     b.item.classList.add("sending");
-    renderText(b.body, entry.text);
+    var sendingLabel = el("span", { class: "state" }, "Sending\u2026");
+    b.meta.appendChild(sendingLabel);
+    renderText(b.body, entry.text, true);
+    place(b.item);
     pendingBubbles[entry.client_id] = b;
   }
 
-  // ---- status, rating, email follow-up ----
-  function showStatus(frame) {
-    state.status = frame.status;
-    typing.hidden = true;
-    var words = {
-      waiting: "A person from our team will answer you here shortly.",
-      agent: (frame.agent || "An agent") + " joined the conversation.",
-      ai: "You're chatting with our assistant again.",
-      resolved: "This conversation is resolved. How did we do?",
-    };
-    var item = el("li", { class: "msg status" });
-    item.appendChild(el("div", { class: "body" }, words[frame.status] || frame.status));
-    log.appendChild(item);
-    if (frame.status === "resolved") offerRating(item);
-    log.scrollTop = log.scrollHeight;
+  // ---------------------------------------------------------------------------------------
+  // Status: a line under the title says who has the conversation; the server's own system
+  // messages (e.g. "Dana joined the conversation.") tell the story in the log.
+
+  function statusText(status) {
+    if (status === "waiting") return "A person will answer you shortly.";
+    if (status === "agent") return state.agentName ? "You're chatting with " + state.agentName + "." : "A person from our team is with you.";
+    if (status === "resolved") return "This conversation is resolved.";
+    return "Our assistant answers first; ask for a person any time.";
   }
-  function offerRating(container) {
-    var group = el("div", { class: "rating", role: "group", "aria-label": "Rate this conversation from 1 to 5" });
-    for (var score = 1; score <= 5; score++) {
-      (function (value) {
-        var b = el("button", { type: "button", "aria-label": value + " out of 5" }, String(value));
-        b.addEventListener("click", function () {
-          sendFrame({ type: "rating", score: value });
-          group.textContent = "Thank you for rating us " + value + " out of 5.";
-        });
-        group.appendChild(b);
-      })(score);
+  function setStatus(status, agentName, live) {
+    var changed = status !== state.status;
+    state.status = status;
+    if (agentName) state.agentName = agentName;
+    statusLine.textContent = statusText(status);
+    panel.setAttribute("data-status", status);
+    personButton.hidden = status === "waiting" || status === "agent";
+    personButton.disabled = false;
+    window.clearTimeout(personTimer);
+    if (status !== "ai") setTyping(false);
+    if (status === "resolved") {
+      // A new resolution (live) may be rated again, even if an earlier one was.
+      if (live && changed) state.ratedConversation = null;
+      if (state.ratedConversation !== state.conversation && !ratingCard) offerRating();
+    } else if (ratingCard) {
+      ratingCard.remove();
+      ratingCard = null;
     }
-    container.appendChild(group);
+    if (live && changed) markUnread();
   }
+
+  function offerRating() {
+    var group = el("div", { class: "rating", role: "group", "aria-label": "Rate this conversation from 1 (poor) to 5 (great)" });
+    [1, 2, 3, 4, 5].forEach(function (score) {
+      var button = el("button", { type: "button", "aria-label": score + " out of 5" }, String(score));
+      button.addEventListener("click", function () {
+        if (!sendFrame({ type: "rating", score: score })) {
+          showNotice("We couldn't send your rating just now; please try again in a moment.");
+          return;
+        }
+        state.ratedConversation = state.conversation;
+        persist();
+        var card = group.closest("li");
+        if (ratingCard === card) ratingCard = null;
+        card.textContent = "";
+        var body = el("div", { class: "body" });
+        body.appendChild(el("p", null, "Thank you for rating us " + score + " out of 5."));
+        card.appendChild(body);
+        input.focus();
+      });
+      group.appendChild(button);
+    });
+    ratingCard = noticeItem("status resolved", "Resolved \u2014 how did we do?", group);
+  }
+
   function offerEmail(container) {
     var f = el("form", { class: "email-offer" });
-    var l = el("label", {}, "Your email");
+    var l = el("label", null, "Your email ");
     var i = el("input", { type: "email", required: "", autocomplete: "email" });
     l.appendChild(i);
     f.appendChild(l);
     f.appendChild(el("button", { type: "submit" }, "Email me the answer"));
     f.addEventListener("submit", function (e) {
       e.preventDefault();
-      sendFrame({ type: "email", email: i.value });
+      if (!sendFrame({ type: "email", email: i.value })) showNotice("Not connected yet; please try again in a moment.");
     });
     container.appendChild(f);
   }
 
-  // ---- the socket ----
-  function sendFrame(frame) {
-    if (state.socket && state.socket.readyState === 1) {
-      state.socket.send(JSON.stringify(frame));
+  function showNotice(text) {
+    notice.textContent = text || "";
+    notice.hidden = !text;
+  }
+
+  var typingTimer = null;
+  var personTimer = null;
+  function setTyping(on) {
+    typing.hidden = !on;
+    window.clearTimeout(typingTimer);
+    // Never spin forever: if no answer comes (a person will answer instead), stop hinting one.
+    if (on) typingTimer = window.setTimeout(function () { typing.hidden = true; }, TYPING_GIVE_UP_MS);
+  }
+
+  function markUnread() {
+    if (state.open) return;
+    unreadDot.hidden = false;
+    launcher.setAttribute("aria-label", "Chat with us (new reply)");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The socket.
+
+  var socket = null;
+  var ready = false; // welcome received on this socket
+  var retries = 0;
+  var reconnectTimer = null;
+  var pongTimer = null;
+  var gaveUp = false; // the server refused this site for good (origin not allowed)
+  var inFlight = []; // client_ids sent on this socket and not yet acked or refused, in order
+  var helloSentWithToken = false;
+
+  function sendFrame(f) {
+    if (socket && socket.readyState === 1 && (ready || f.type === "hello" || f.type === "ping")) {
+      socket.send(JSON.stringify(f));
       return true;
     }
     return false;
   }
-  function connect() {
-    var socket = new WebSocket(wsUrl);
-    state.socket = socket;
-    socket.addEventListener("open", function () {
-      var language = (navigator.language || "").match(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/) ? navigator.language.slice(0, 8) : "";
-      socket.send(JSON.stringify({ type: "hello", token: state.token, last_seq: state.lastSeq, language: language }));
-    });
-    socket.addEventListener("message", function (event) {
-      var frame;
-      try { frame = JSON.parse(event.data); } catch (e) { return; }
-      handle(frame);
-    });
-    socket.addEventListener("close", function () {
-      state.connected = false;
-      if (state.socket !== socket) return;
-      connection.hidden = false;
-      // Exponential backoff with jitter: 0.5 s doubling to 30 s.
-      var delay = Math.min(30000, 500 * Math.pow(2, state.retry)) * (0.5 + Math.random() / 2);
-      state.retry += 1;
-      window.setTimeout(connect, delay);
-    });
+  function sendMessage(entry) {
+    if (sendFrame({ type: "message", client_id: entry.client_id, text: entry.text })) inFlight.push(entry.client_id);
   }
-  function handle(frame) {
-    switch (frame.type) {
-      case "welcome":
-        state.connected = true;
-        state.retry = 0;
-        connection.hidden = true;
-        state.token = frame.token;
-        persist();
-        (frame.history || []).forEach(showMessage);
-        // Resend what the server never acknowledged, with the same client_id (idempotent).
-        state.pending.forEach(function (entry) {
-          sendFrame({ type: "message", client_id: entry.client_id, text: entry.text });
-        });
-        if (frame.status !== state.status && frame.status !== "ai") showStatus({ status: frame.status });
-        state.status = frame.status;
-        break;
-      case "ack":
-        state.pending = state.pending.filter(function (p) { return p.client_id !== frame.client_id; });
-        var b = pendingBubbles[frame.client_id];
-        if (b) {
-          b.item.classList.remove("sending");
-          state.seen[frame.seq] = b;
-          delete pendingBubbles[frame.client_id];
-        }
-        seeSeq(frame.seq);
-        persist();
-        if (state.status === "ai") typing.hidden = false;
-        break;
-      case "message_start":
-        typing.hidden = true;
-        if (state.seen[frame.seq]) break;
-        var s = bubble("assistant", null, null);
-        s.item.classList.add("streaming");
-        state.streams[frame.seq] = { el: s, text: "" };
-        state.seen[frame.seq] = s;
-        break;
-      case "delta":
-        var stream = state.streams[frame.seq];
-        if (!stream) break;
-        stream.text += frame.text;
-        renderText(stream.el.body, stream.text);
-        log.scrollTop = log.scrollHeight;
-        break;
-      case "message_end":
-        var done = state.streams[frame.seq];
-        if (done) {
-          done.el.item.classList.remove("streaming");
-          if (frame.interrupted) done.el.item.classList.add("interrupted");
-          delete state.streams[frame.seq];
-        }
-        seeSeq(frame.seq);
-        break;
+  function sendHello() {
+    var lang = navigator.language || "";
+    var language = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(lang) ? lang : "";
+    helloSentWithToken = !!state.token;
+    sendFrame({ type: "hello", token: state.token, last_seq: state.token ? state.lastSeq : 0, language: language });
+  }
+
+  function connect() {
+    window.clearTimeout(reconnectTimer);
+    if (gaveUp || (socket && socket.readyState <= 1)) return;
+    var ws;
+    try {
+      ws = new WebSocket(wsUrl);
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    socket = ws;
+    ready = false;
+    inFlight = [];
+    ws.addEventListener("open", function () { if (socket === ws) sendHello(); });
+    ws.addEventListener("message", function (event) {
+      if (socket !== ws) return;
+      window.clearTimeout(pongTimer);
+      var f;
+      try { f = JSON.parse(event.data); } catch (e) { return; }
+      if (f && typeof f === "object") handle(f);
+    });
+    ws.addEventListener("close", function (event) {
+      if (socket !== ws) return; // a socket we already abandoned
+      socket = null;
+      ready = false;
+      if (event.code === 4003) { giveUp(); return; }
+      scheduleReconnect();
+    });
+    // An error is always followed by close; the close handler reconnects.
+  }
+  function abandonSocket() {
+    // A half-open connection may take minutes to report close: drop it and dial again now.
+    var dead = socket;
+    socket = null;
+    ready = false;
+    if (dead) { try { dead.close(); } catch (e) { /* already closing */ } }
+    scheduleReconnect();
+  }
+  function scheduleReconnect() {
+    if (gaveUp) return;
+    connectionLine.hidden = false;
+    setTyping(false);
+    // Exponential backoff with full jitter: 0.5 s, 1 s, 2 s ... capped at 30 s, each drawn at
+    // random below that, so thousands of widgets do not return in step after an outage.
+    var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * Math.pow(2, retries));
+    var delay = Math.max(250, Math.random() * ceiling);
+    retries += 1;
+    window.clearTimeout(reconnectTimer);
+    reconnectTimer = window.setTimeout(connect, delay);
+  }
+  function giveUp() {
+    gaveUp = true;
+    connectionLine.hidden = true;
+    showNotice("The chat isn't available on this site. Please contact us another way.");
+    input.disabled = true;
+    sendButton.disabled = true;
+  }
+  window.addEventListener("online", function () {
+    // Back on the network: try at once instead of waiting out the backoff.
+    if (!socket && state.open && !gaveUp) { retries = 0; connect(); }
+  });
+  window.setInterval(function () {
+    if (!ready) return;
+    if (sendFrame({ type: "ping" })) {
+      window.clearTimeout(pongTimer);
+      pongTimer = window.setTimeout(abandonSocket, PONG_WITHIN_MS);
+    }
+  }, PING_EVERY_MS);
+
+  function startNewConversation(reason) {
+    // The token names no conversation here (expired, erased, another server's): forget it and
+    // everything drawn from it, keep what the customer has not sent yet, and say hello anew.
+    state.token = null;
+    state.conversation = null;
+    state.lastSeq = 0;
+    state.transcript = [];
+    state.agentName = "";
+    Object.keys(bySeq).forEach(function (seq) { bySeq[seq].item.remove(); });
+    bySeq = {};
+    streams = {};
+    if (ratingCard) { ratingCard.remove(); ratingCard = null; }
+    persist();
+    showNotice(reason);
+    sendHello();
+  }
+
+  function handle(f) {
+    switch (f.type) {
+      case "welcome": return onWelcome(f);
+      case "ack": return onAck(f);
+      case "message_start": return onStart(f);
+      case "delta": return onDelta(f);
+      case "message_end": return onEnd(f);
       case "message":
-        typing.hidden = true;
-        showMessage(frame);
-        break;
+        if (typeof f.seq !== "number") return;
+        if (f.role !== "customer") setTyping(false);
+        showMessage(f, true);
+        updateLastSeq();
+        persist();
+        return;
       case "status":
-        showStatus(frame);
-        break;
+        setStatus(f.status, f.agent, true);
+        return;
       case "email_saved":
-        showNotice("Thanks! We'll reply by email.");
-        break;
-      case "pong":
-        break;
-      case "error":
-        if (frame.code === "bad_token") {
-          // The conversation is gone (or the site changed keys): start a new one.
-          state.token = null;
-          state.lastSeq = 0;
-          persist();
-          sendFrame({ type: "hello", token: null, last_seq: 0 });
-          break;
-        }
-        typing.hidden = true;
-        showNotice(frame.detail || "Something went wrong.");
-        if (frame.code === "rate_limited" || frame.code === "message_too_long" || frame.code === "message_empty") {
-          // The refused text goes back in the box; nothing the customer wrote is lost.
-          var last = state.pending.pop();
-          if (last) {
-            var pb = pendingBubbles[last.client_id];
-            if (pb) { pb.item.remove(); delete pendingBubbles[last.client_id]; }
-            if (!input.value) input.value = last.text;
-            persist();
-            updateCounter();
-          }
-        }
-        break;
+        showNotice("");
+        noticeItem("system", "Thanks! We'll reply by email.");
+        return;
+      case "error": return onError(f);
+      default: return; // pong, and frame types newer than this widget
     }
   }
-  window.setInterval(function () { sendFrame({ type: "ping" }); }, 25000);
 
-  // ---- user actions ----
+  function onWelcome(f) {
+    ready = true;
+    retries = 0;
+    connectionLine.hidden = true;
+    if (state.conversation && f.conversation !== state.conversation) {
+      // A different conversation than the one on screen: its transcript is not ours.
+      state.transcript = [];
+      state.lastSeq = 0;
+      Object.keys(bySeq).forEach(function (seq) { bySeq[seq].item.remove(); });
+      bySeq = {};
+      streams = {};
+    }
+    state.token = f.token;
+    state.conversation = f.conversation;
+    (f.history || []).forEach(function (m) {
+      if (typeof m.seq === "number" && !(bySeq[m.seq] && bySeq[m.seq].complete)) showMessage(m, false);
+    });
+    updateLastSeq();
+    setStatus(f.status || "ai", null, false);
+    persist();
+    // Resend what the server never acknowledged, with the same client_id: a message that was
+    // stored before the connection dropped is only acked again, never stored twice.
+    state.pending.forEach(sendMessage);
+  }
+
+  function onAck(f) {
+    inFlight = inFlight.filter(function (id) { return id !== f.client_id; });
+    var entry = null;
+    state.pending = state.pending.filter(function (p) {
+      if (p.client_id === f.client_id) { entry = p; return false; }
+      return true;
+    });
+    var b = pendingBubbles[f.client_id];
+    delete pendingBubbles[f.client_id];
+    if (b && bySeq[f.seq]) {
+      b.item.remove(); // history already showed it (the first ack was lost with the socket)
+    } else if (b && typeof f.seq === "number") {
+      b.item.classList.remove("sending");
+      var label = b.meta.querySelector(".state");
+      if (label) label.remove();
+      b.item.remove();
+      b.item.setAttribute("data-seq", String(f.seq));
+      place(b.item, f.seq);
+      bySeq[f.seq] = { item: b.item, body: b.body, complete: true };
+    }
+    if (entry && typeof f.seq === "number") {
+      remember({ seq: f.seq, role: "customer", author: "", text: entry.text, created_at: entry.created_at, interrupted: false });
+    }
+    updateLastSeq();
+    persist();
+    if (state.status === "ai" && !Object.keys(streams).length) setTyping(true);
+  }
+
+  function onStart(f) {
+    setTyping(false);
+    var existing = bySeq[f.seq];
+    if (existing && existing.complete) {
+      streams[f.seq] = { text: "", ignore: true }; // already have it whole
+      return;
+    }
+    // A resumed answer starts again with one delta carrying all the text so far.
+    streams[f.seq] = { text: "", ignore: false };
+    if (!existing) {
+      var b = buildBubble(f.role || "assistant", null, null);
+      b.item.classList.add("streaming");
+      b.item.setAttribute("data-seq", String(f.seq));
+      // Screen readers announce the answer once it is whole, not every fragment.
+      b.item.setAttribute("aria-busy", "true");
+      place(b.item, f.seq);
+      bySeq[f.seq] = { item: b.item, body: b.body, complete: false };
+    }
+    updateLastSeq();
+  }
+
+  function onDelta(f) {
+    var stream = streams[f.seq];
+    var b = bySeq[f.seq];
+    if (!stream || stream.ignore || !b || typeof f.text !== "string") return;
+    var stick = nearBottom();
+    stream.text += f.text;
+    renderText(b.body, stream.text);
+    if (stick) log.scrollTop = log.scrollHeight;
+  }
+
+  function onEnd(f) {
+    var stream = streams[f.seq];
+    var b = bySeq[f.seq];
+    delete streams[f.seq];
+    if (!stream || stream.ignore || !b) { updateLastSeq(); return; }
+    b.complete = true;
+    b.item.classList.remove("streaming");
+    b.item.removeAttribute("aria-busy");
+    if (f.interrupted) b.item.classList.add("interrupted");
+    remember({ seq: f.seq, role: "assistant", author: "", text: stream.text, created_at: new Date().toISOString(), interrupted: !!f.interrupted });
+    updateLastSeq();
+    persist();
+    markUnread();
+  }
+
+  function onError(f) {
+    var code = String(f.code || "");
+    if (!ready && helloSentWithToken && /token/.test(code)) {
+      startNewConversation("Your earlier conversation could not be found, so we started a new one.");
+      return;
+    }
+    if (code === "origin_not_allowed") { giveUp(); return; }
+    if (MESSAGE_ERRORS[code] && inFlight.length) {
+      refuseMessage(inFlight.shift(), f);
+      return;
+    }
+    setTyping(false);
+    showNotice(politeError(f));
+  }
+
+  function politeError(f) {
+    if (f.code === "rate_limited") {
+      var wait = Number(f.retry_after_s) > 0 ? " in " + Math.ceil(f.retry_after_s) + " seconds" : " in a moment";
+      return "You're sending messages a little quickly. Please try again" + wait + ".";
+    }
+    if (f.code === "too_many_sockets") return "You have many chats open; close one and we'll reconnect this one.";
+    if (f.code === "message_too_long") return "That message is too long: at most " + MAX_CHARS + " characters.";
+    return f.detail || "Something went wrong; please try again.";
+  }
+
+  var restoredChars = 0; // how much of the box holds refused messages put back
+
+  // The server refused a message (nothing was stored): take it off the log and put the words
+  // back in the box, so the customer can send them again.
+  function refuseMessage(clientId, f) {
+    var entry = null;
+    state.pending = state.pending.filter(function (p) {
+      if (p.client_id === clientId) { entry = p; return false; }
+      return true;
+    });
+    var b = pendingBubbles[clientId];
+    if (b) { b.item.remove(); delete pendingBubbles[clientId]; }
+    if (entry) {
+      // Refused texts go back first, in the order they were written, before anything typed since.
+      var restored = input.value.slice(0, restoredChars);
+      var typed = input.value.slice(restoredChars).replace(/^\n/, "");
+      restored = restored ? restored + "\n" + entry.text : entry.text;
+      restoredChars = restored.length;
+      input.value = typed ? restored + "\n" + typed : restored;
+      updateCounter();
+    }
+    persist();
+    setTyping(false);
+    showNotice(politeError(f) + (entry ? " Your message is back in the box." : ""));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // What the customer does.
+
   function submit() {
     var text = input.value;
     if (!text.trim()) return;
-    if (text.length > MAX_CHARS) { showNotice("Messages can have at most " + MAX_CHARS + " characters."); return; }
+    if (text.length > MAX_CHARS) { showNotice("That message is too long: at most " + MAX_CHARS + " characters."); return; }
     showNotice("");
-    var entry = { client_id: newClientId(), text: text };
+    restoredChars = 0;
+    var entry = { client_id: newClientId(), text: text, created_at: new Date().toISOString() };
     state.pending.push(entry);
-    persist();
+    persist(); // before sending: a crash or reload now still resends it
     showPending(entry);
     input.value = "";
     updateCounter();
-    sendFrame({ type: "message", client_id: entry.client_id, text: text });
+    if (ready) sendMessage(entry);
+    else if (!socket) connect();
   }
   function updateCounter() {
     var n = input.value.length;
-    counter.textContent = n > MAX_CHARS - 500 ? n + " / " + MAX_CHARS : "";
+    counter.textContent = n + " / " + MAX_CHARS;
+    counter.classList.toggle("near-limit", n > MAX_CHARS - 200);
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
   input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+    // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      submit();
+    }
   });
   input.addEventListener("input", updateCounter);
-  personButton.addEventListener("click", function () { sendFrame({ type: "handoff" }); });
+  personButton.addEventListener("click", function () {
+    if (sendFrame({ type: "handoff" })) {
+      // Disabled until the status frame says people have it (or a while passes without one).
+      personButton.disabled = true;
+      personTimer = window.setTimeout(function () { personButton.disabled = false; }, 10000);
+      setTyping(false);
+    } else {
+      showNotice("Not connected yet; please press \u201cTalk to a person\u201d again in a moment.");
+    }
+  });
 
-  function open() {
-    if (state.open) return;
+  function open(options) {
+    var moveFocus = !(options && options.focus === false);
+    if (state.open) { if (moveFocus) input.focus(); return; }
     state.open = true;
-    persist();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
-    if (!state.socket) {
-      if (!log.children.length) {
-        var hi = el("li", { class: "msg system greeting" });
-        hi.appendChild(el("div", { class: "body" }, greeting));
-        log.appendChild(hi);
-      }
-      state.pending.forEach(showPending);
-      connect();
+    launcherText.textContent = "Hide chat";
+    launcher.removeAttribute("aria-label");
+    unreadDot.hidden = true;
+    persist();
+    if (!socket && !gaveUp) { retries = 0; connect(); }
+    log.scrollTop = log.scrollHeight;
+    if (moveFocus) {
+      if (frame.hidden) focusWhenShown = true;
+      else input.focus();
     }
-    input.focus();
   }
   function close() {
+    if (!state.open) return;
     state.open = false;
-    persist();
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
+    launcherText.textContent = "Chat with us";
+    persist();
     launcher.focus();
   }
-  launcher.addEventListener("click", function () { return state.open ? close() : open(); });
+  launcher.addEventListener("click", function () { if (state.open) close(); else open(); });
   closeButton.addEventListener("click", close);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !e.isComposing) { e.preventDefault(); close(); }
+  });
+
+  // ---------------------------------------------------------------------------------------
+  // Start: draw what we remember, then connect when the visitor opens the chat (or at once if
+  // a conversation was open or has unsent messages, so nothing waits for a click).
 
   function mount() {
+    var hello = el("li", { class: "msg system greeting" });
+    var body = el("div", { class: "body" });
+    body.appendChild(el("p", null, greeting));
+    hello.appendChild(body);
+    log.appendChild(hello);
+    state.transcript.forEach(function (m) { showMessage(m, false); });
+    state.pending.forEach(showPending);
+    statusLine.textContent = statusText("ai");
+    updateCounter();
     document.body.appendChild(host);
-    // A visitor who had the chat open finds it open again after a reload.
-    if (state.token && saved.wasOpen) open();
+    // Reopened after a navigation, but without taking focus from the page the visitor is on.
+    if (state.wasOpen) open({ focus: false });
+    else if (state.pending.length) connect();
   }
-  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
-  window.LadderWidget = { open: open, close: close };
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+
+  window.LadderWidget = {
+    open: function () { open(); },
+    close: function () { close(); },
+  };
 })();

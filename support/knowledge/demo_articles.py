@@ -11,13 +11,17 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "Standard shipping takes 3 to 5 business days within the country. Orders placed before "
         "2 pm on a business day leave our warehouse the same day.\n\n"
         "Express shipping takes 1 to 2 business days. Deliveries do not run on weekends or "
-        "public holidays.",
+        "public holidays.\n\n"
+        "The expected delivery date is shown at checkout and in your shipping confirmation "
+        "email, so you know when your parcel will arrive.",
     ),
     (
         "shipping-costs",
         "shipping",
-        "Shipping costs and free shipping",
-        "Standard shipping costs $4.95 and is free on orders over $50 after discounts.\n\n"
+        "Delivery options and shipping costs",
+        "You can choose between three delivery options at checkout. Standard shipping costs "
+        "$4.95 and is free on orders over $50 after discounts. Click and collect in one of our "
+        "shops is always free.\n\n"
         "Express shipping costs $14.95 on any order. Bulky items such as tents and kayaks add a "
         "$10 handling fee, shown at checkout.",
     ),
@@ -50,8 +54,8 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
     (
         "change-shipping-address",
         "shipping",
-        "Changing the delivery address",
-        "You can change the delivery address within 1 hour of ordering from the order page. "
+        "Changing the shipping address",
+        "You can change the shipping address within 1 hour of ordering from the order page. "
         "After that the parcel is being packed and the address can no longer be changed.\n\n"
         "Once shipped, you can ask the carrier to redirect the parcel from the tracking page.",
     ),
@@ -80,7 +84,9 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "Refunds are issued within 3 business days after your return reaches our warehouse. "
         "Your bank may take another 5 to 10 business days to show the money.\n\n"
         "The refund goes back to the original payment method. Gift card payments are refunded "
-        "as store credit.",
+        "as store credit.\n\n"
+        "You can follow the status of a refund on the Orders page: the return shows Received, "
+        "then Refunded with the date the money was sent.",
     ),
     (
         "exchanges",
@@ -94,8 +100,9 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "damaged-item",
         "returns",
         "I received a damaged or wrong item",
-        "We are sorry! Send us a photo of the item and its label within 14 days of delivery and "
-        "we will send a replacement free of charge or refund you in full.\n\n"
+        "We are sorry! If your parcel arrived damaged, or an item is faulty or not what you "
+        "ordered, send us a photo of the item and its label within 14 days of delivery. We "
+        "send a replacement free of charge or refund you in full.\n\n"
         "You do not need to return a damaged item unless we ask for it.",
     ),
     (
@@ -151,8 +158,8 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "create-account",
         "accounts",
         "Creating an account",
-        "Create an account from the Sign in page with your email address and a password of at "
-        "least 10 characters.\n\n"
+        "To register, choose Create account on the Sign in page and enter your email address "
+        "and a password of at least 10 characters.\n\n"
         "With an account you can track orders, start returns and save addresses. You can also "
         "check out as a guest.",
     ),
@@ -160,7 +167,8 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "reset-password",
         "accounts",
         "I forgot my password",
-        "Click Forgot password on the Sign in page and enter your email. We send a reset link "
+        "To recover your account, click Forgot password on the Sign in page and enter your "
+        "email. We send a reset link "
         "that is valid for 1 hour.\n\n"
         "If the email does not arrive within 10 minutes, check your spam folder.",
     ),
@@ -169,20 +177,23 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "accounts",
         "Changing your email address",
         "Go to Account settings, choose Email and enter the new address. We send a confirmation "
-        "link to the new address; the change takes effect once you click it.",
+        "link to the new address; the change takes effect once you click it.\n\n"
+        "The link is valid for 24 hours. Until you click it, we keep writing to the old "
+        "address.",
     ),
     (
         "newsletter",
         "accounts",
-        "Unsubscribing from the newsletter",
-        "Every newsletter has an Unsubscribe link at the bottom. You can also switch emails off "
-        "in Account settings under Communication preferences.\n\n"
-        "Order and shipping emails are always sent.",
+        "Newsletter subscription",
+        "To cancel your newsletter subscription, use the Unsubscribe link at the bottom of any "
+        "newsletter, or switch it off in Account settings under Communication preferences.\n\n"
+        "To subscribe, enter your email address at the bottom of any page of our shop. Emails "
+        "about your orders are always sent.",
     ),
     (
         "privacy-data",
         "accounts",
-        "Your personal data",
+        "Deleting your account and personal data",
         "We keep your data only to run your orders and account. You can download a copy of your "
         "data from Account settings under Privacy.\n\n"
         "To have your account and data deleted, ask our team through the chat: a person handles "
@@ -237,7 +248,9 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "Every product page has a size guide with body measurements in centimetres and inches. "
         "Our jackets fit true to size; base layers fit close to the body.\n\n"
         "Between two sizes, choose the larger one for jackets and the smaller one for base "
-        "layers.",
+        "layers.\n\n"
+        "Boots and trail shoes use EU sizes; the size guide converts them to US and UK sizes. "
+        "Hiking boots run half a size small, so order half a size up.",
     ),
     (
         "product-care",
@@ -287,6 +300,24 @@ DEMO_ARTICLES: list[tuple[str, str, str, str]] = [
         "Our shops in Portland, Denver and Burlington are open Monday to Saturday, 10 am to "
         "7 pm, and Sunday 11 am to 5 pm.\n\n"
         "Online orders can be returned in any shop.",
+    ),
+    (
+        "click-and-collect",
+        "shipping",
+        "Collecting an order from a shop",
+        "Choose Click and collect at checkout to pick up your order free of charge in our "
+        "Portland, Denver or Burlington shop. Orders are ready in 2 hours when the item is in "
+        "stock in that shop, otherwise in 3 to 4 business days.\n\n"
+        "We email you when the order is ready; bring the email or the order number. We keep "
+        "the order for 10 days.",
+    ),
+    (
+        "price-drop",
+        "payments",
+        "The price dropped after I ordered",
+        "If the price of an item falls within 14 days of your order, we refund the difference "
+        "once. Send us the order number through the chat.\n\n"
+        "Price adjustments do not apply to clearance items or to discounts from promo codes.",
     ),
     (
         "customer-service-hours",

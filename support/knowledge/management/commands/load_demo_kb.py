@@ -1,4 +1,4 @@
-"""`manage.py load_demo_kb`: load the demo store's help centre (idempotent)."""
+"""`manage.py load_demo_kb [--replace]`: load the demo store's help centre, idempotently."""
 
 from __future__ import annotations
 
@@ -12,33 +12,39 @@ from support.knowledge.models import KnowledgeArticle
 
 
 class Command(BaseCommand):
-    help = "Load the demo store's help-centre articles; articles written in the admin are kept."
+    help = (
+        "Load the demo store's help-centre articles. Articles already there are kept as they "
+        "are (admins may have edited them); articles written in the admin are never touched."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="Reset demo articles edited in the admin to their original text.",
+            help="Reset the demo articles (only those) to their original text and publish them.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = updated = unchanged = 0
+        created = reset = kept = 0
         with transaction.atomic():
             for slug, category, title, body in DEMO_ARTICLES:
-                article = KnowledgeArticle.objects.filter(slug=slug).first()
-                if article is None:
-                    KnowledgeArticle.objects.create(
-                        slug=slug, category=category, title=title, body=body
-                    )
+                original = {"category": category, "title": title, "body": body, "published": True}
+                article, was_created = KnowledgeArticle.objects.get_or_create(
+                    slug=slug, defaults=original
+                )
+                if was_created:
                     created += 1
-                elif options["replace"] and (article.title, article.body) != (title, body):
-                    article.title, article.body, article.category = title, body, category
-                    article.published = True
+                elif options["replace"] and any(
+                    getattr(article, field) != value for field, value in original.items()
+                ):
+                    for field, value in original.items():
+                        setattr(article, field, value)
+                    # save(), not update(): cached answers are forgotten on the save signal.
                     article.save()
-                    updated += 1
+                    reset += 1
                 else:
-                    unchanged += 1
+                    kept += 1
         self.stdout.write(
-            f"Demo knowledge base: {created} created, {updated} reset, {unchanged} kept "
+            f"Demo knowledge base: {created} created, {reset} reset, {kept} kept "
             f"({KnowledgeArticle.objects.count()} articles in all)."
         )
