@@ -237,10 +237,11 @@ def search_passages(question: str, limit: int | None = None) -> list[Passage]:
             score = score_passage(weights, title_vocabulary, vocabulary)
             if score <= 0:
                 continue
-            # Ties go to the passage that itself says more of the question, then to the shorter
-            # one: decided here, not by the engines' ranks, so both backends agree.
+            # Ties go to the passage that itself says more of the question, then to the earlier
+            # one (articles open with their main answer), then to the shorter one: decided here,
+            # not by the engines' ranks, so both backends agree.
             said = sum(w for t, w in weights.items() if vocabulary.mentions(t))
-            key = (-score, -said, len(text), article_id, index)
+            key = (-score, -said, index, len(text), article_id)
             ranked.append((key, Passage(article_id, title, text, score)))
     ranked.sort(key=lambda pair: pair[0])
     return [passage for _, passage in ranked[:limit]]
