@@ -30,3 +30,19 @@ async def _answers_finish_within_their_test():
     answering = sys.modules.get("support.conversations.answering")
     if answering is not None:
         await answering.wait_for_answers()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Worker threads of async tests keep their PostgreSQL connections open; end them before
+    the test database is dropped, or dropping it fails with "being accessed by other users"."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

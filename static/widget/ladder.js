@@ -602,6 +602,8 @@
     // Resend what the server never acknowledged, with the same client_id: a message that was
     // stored before the connection dropped is only acked again, never stored twice.
     state.pending.forEach(sendMessage);
+    if (handoffWanted && state.status === "ai") askForPerson();
+    else handoffWanted = false;
   }
 
   function onAck(f) {
@@ -761,16 +763,23 @@
     }
   });
   input.addEventListener("input", updateCounter);
-  personButton.addEventListener("click", function () {
+  var handoffWanted = false; // pressed before the connection was ready; sent after welcome
+  function askForPerson() {
     if (sendFrame({ type: "handoff" })) {
+      handoffWanted = false;
+      showNotice("");
       // Disabled until the status frame says people have it (or a while passes without one).
       personButton.disabled = true;
       personTimer = window.setTimeout(function () { personButton.disabled = false; }, 10000);
       setTyping(false);
     } else {
-      showNotice("Not connected yet; please press \u201cTalk to a person\u201d again in a moment.");
+      handoffWanted = true;
+      personButton.disabled = true;
+      showNotice("Connecting\u2026 we\u2019ll pass you to a person as soon as we\u2019re connected.");
+      if (!socket && !gaveUp) { retries = 0; connect(); }
     }
-  });
+  }
+  personButton.addEventListener("click", askForPerson);
 
   function open(options) {
     var moveFocus = !(options && options.focus === false);

@@ -306,3 +306,43 @@ def test_refused_message_goes_back_in_the_box_with_a_polite_notice(live_daphne, 
     expect(message_box(page)).to_have_value("And can I return an item?")
     expect(log.locator(".msg.customer")).to_have_count(1)
     assert Message.objects.filter(role="customer").count() == 1
+
+
+def test_talk_to_a_person_pressed_before_the_connection_is_ready_still_reaches_a_person(
+    live_daphne, browser
+):
+    page = browser.new_context().new_page()
+    held: list[tuple[object, str]] = []  # server frames kept from the page until released
+
+    def slow_to_welcome(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message) -> None:
+            if not held and json.loads(message)["type"] != "welcome":
+                ws.send(message)
+            else:
+                held.append((ws, message))
+
+        server.on_message(from_server)
+
+    page.route_web_socket(re.compile(r"/ws/chat/$"), slow_to_welcome)
+    page.goto(live_daphne.url + "/")
+    launcher(page).click()
+    for _ in range(WAIT_MS // 50):  # the route sees frames while Playwright is waited on
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the server never sent its welcome"
+    person = chat(page).get_by_role("button", name="Talk to a person")
+    person.click()
+    expect(chat(page)).to_contain_text("pass you to a person as soon as", timeout=WAIT_MS)
+    expect(person).to_be_disabled()
+    assert Conversation.objects.get().status == "ai"  # nothing was sent before the welcome
+
+    for ws, message in held:
+        ws.send(message)
+    held.clear()
+    expect(chat(page)).to_contain_text("A person will answer you shortly.", timeout=WAIT_MS)
+    conversation = Conversation.objects.get()
+    assert conversation.status == "waiting"
+    assert conversation.handoff_reason == "customer_request"
