@@ -597,7 +597,7 @@
       if (typeof m.seq === "number" && !(bySeq[m.seq] && bySeq[m.seq].complete)) showMessage(m, false);
     });
     updateLastSeq();
-    setStatus(f.status || "ai", null, false);
+    setStatus(f.status || "ai", typeof f.agent === "string" ? f.agent : null, false);
     persist();
     // Resend what the server never acknowledged, with the same client_id: a message that was
     // stored before the connection dropped is only acked again, never stored twice.

@@ -64,7 +64,7 @@ def _publish_status(conversation: Conversation, reason: str = "") -> None:
     if reason:
         frame["reason"] = reason
     if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
-        frame["agent"] = _agent_display_name(conversation.assigned_agent)
+        frame["agent"] = agent_display_name(conversation.assigned_agent)
     publish_after_commit(conversation.group_name, {"type": "chat.status", "frame": frame})
     publish_after_commit(
         INBOX_GROUP,
@@ -72,7 +72,7 @@ def _publish_status(conversation: Conversation, reason: str = "") -> None:
     )
 
 
-def _agent_display_name(user: Any) -> str:
+def agent_display_name(user: Any) -> str:
     return user.get_short_name() or user.get_username()
 
 

@@ -28,11 +28,11 @@ from routing.providers import Finished, Passage, ProviderError, ProviderRequest,
 from .actions import (
     MAX_MESSAGE_CHARS,
     ActionRefused,
-    _agent_display_name,
     _locked,
     _next_message,
     _publish_message,
     _set_status,
+    agent_display_name,
     append_event,
 )
 from .live import INBOX_GROUP, publish_after_commit
@@ -60,7 +60,7 @@ def agent_actor(agent: Any) -> str:
 
 
 def display_name(agent: Any) -> str:
-    return _agent_display_name(agent)
+    return agent_display_name(agent)
 
 
 def staff_group(conversation: Conversation) -> str:

@@ -19,7 +19,7 @@ from django.conf import settings
 from . import actions, answering, housekeeping, recovery
 from .actions import ActionRefused
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
-from .models import Conversation, Message, MessageState
+from .models import Conversation, Message, MessageState, Status
 from .tokens import make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
@@ -60,7 +60,7 @@ def _history(conversation_id: int, last_seq: int) -> list[Message]:
 
 
 def _load_by_public_id(public_id: Any) -> Conversation | None:
-    return Conversation.objects.filter(public_id=public_id).first()
+    return Conversation.objects.select_related("assigned_agent").filter(public_id=public_id).first()
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -205,15 +205,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Everything up to last_seq the client has; history brings the rest.
         self.delivered.update(range(1, last_seq + 1))
         self.delivered.update(m.seq for m in history)
-        await self.send_frame(
-            {
-                "type": "welcome",
-                "conversation": str(conversation.public_id),
-                "token": make_token(conversation.public_id),
-                "status": conversation.status,
-                "history": [m.as_frame() for m in history],
-            }
-        )
+        welcome: dict[str, Any] = {
+            "type": "welcome",
+            "conversation": str(conversation.public_id),
+            "token": make_token(conversation.public_id),
+            "status": conversation.status,
+            "history": [m.as_frame() for m in history],
+        }
+        if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
+            welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
+        await self.send_frame(welcome)
         # Read without an await in between, so no delta slips between snapshot and relay.
         live = answering.LIVE_STREAMS.get(conversation.pk)
         if live is not None and live.seq not in self.delivered:

@@ -39,6 +39,22 @@ async def test_claim_tells_the_customer_a_named_person_has_it(dana):
     await socket.disconnect()
 
 
+async def test_a_customer_who_comes_back_is_told_which_agent_has_them(dana):
+    conversation = await database_sync_to_async(waiting_conversation)()
+    socket = await customer_of(conversation)
+    await socket.disconnect()
+    await database_sync_to_async(agent_actions.do_claim_conversation)(conversation.pk, dana)
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=conversation.pk)
+    socket, welcome = await open_chat(token=token_of(conversation), last_seq=conversation.last_seq)
+    assert (welcome["status"], welcome["agent"]) == ("agent", "Dana")
+    await socket.disconnect()
+    await database_sync_to_async(agent_actions.do_hand_back_to_ai)(conversation.pk, dana)
+    socket, welcome_before = await open_chat(token=token_of(conversation), last_seq=0)
+    assert welcome_before["status"] == "ai"
+    assert "agent" not in welcome_before
+    await socket.disconnect()
+
+
 async def test_reply_arrives_live_and_a_note_never_does(dana):
     conversation = await database_sync_to_async(waiting_conversation)()
     await database_sync_to_async(agent_actions.do_claim_conversation)(conversation.pk, dana)
