@@ -688,7 +688,9 @@
     }
     if (code === "origin_not_allowed") { giveUp(); return; }
     if (MESSAGE_ERRORS[code] && inFlight.length) {
-      refuseMessage(inFlight.shift(), f);
+      // The server names the refused message; older servers only keep the order.
+      var at = typeof f.client_id === "string" ? inFlight.indexOf(f.client_id) : 0;
+      refuseMessage(inFlight.splice(at < 0 ? 0 : at, 1)[0], f);
       return;
     }
     setTyping(false);

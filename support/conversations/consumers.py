@@ -63,6 +63,14 @@ def _load_by_public_id(public_id: Any) -> Conversation | None:
     return Conversation.objects.select_related("assigned_agent").filter(public_id=public_id).first()
 
 
+def _echo(frame: dict[str, Any] | None) -> dict[str, Any]:
+    """A refused `message` frame's client_id, so the client knows which message was refused."""
+    client_id = frame.get("client_id") if frame and frame.get("type") == "message" else None
+    if isinstance(client_id, str) and client_id.strip() and len(client_id) <= MAX_CLIENT_ID_CHARS:
+        return {"client_id": client_id}
+    return {}
+
+
 class ChatConsumer(AsyncWebsocketConsumer):
     conversation: Conversation | None = None
 
@@ -129,15 +137,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "error", "code": code, "detail": detail, **extra})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        frame: dict[str, Any] | None = None
         try:
             frame = self.parse(text_data, bytes_data)
             await getattr(self, f"on_{frame['type']}")(frame)
         except FrameRefused as refused:
-            await self.send_error(refused.code, refused.detail, **refused.extra)
+            await self.send_error(refused.code, refused.detail, **_echo(frame), **refused.extra)
             if refused.close:
                 await self.close(code=4000)
         except ActionRefused as refused:
-            await self.send_error(refused.code, refused.detail)
+            await self.send_error(refused.code, refused.detail, **_echo(frame))
 
     def parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         if text_data is None:

@@ -92,6 +92,9 @@ async def test_bad_frame_after_hello_is_refused_with_its_code_and_stores_nothing
     before = await stored_state_async()
     error = await refused(socket, json.dumps(frame))
     assert error["code"] == code
+    # A refused message names itself when its client_id is usable; nothing else echoes one.
+    usable = frame["type"] == "message" and code != "invalid_client_id"
+    assert error.get("client_id") == ("c1" if usable else None)
     assert await stored_state_async() == before
     await socket.disconnect()
 

@@ -38,7 +38,7 @@ async def test_messages_over_the_per_conversation_rate_are_refused_with_a_retry_
         if frame["type"] == "error":
             break
     error = frames[-1]
-    assert error["code"] == "rate_limited"
+    assert (error["code"], error["client_id"]) == ("rate_limited", "third")
     assert 1 <= error["retry_after_s"] <= 60
     stored = await database_sync_to_async(
         lambda: list(Message.objects.filter(role="customer").values_list("text", flat=True))
