@@ -1,4 +1,5 @@
-"""Admin pages of the inbox: canned replies (and who is online, read-only)."""
+"""Admin pages of the inbox: canned replies (and, read-only, who is online and what each agent
+has read)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AgentPresence, CannedReply
+from routing.admin import ReadOnlyAdmin
+
+from .models import AgentPresence, CannedReply, ReadMark
 
 
 @admin.register(CannedReply)
@@ -23,3 +26,10 @@ class AgentPresenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ReadMark)
+class ReadMarkAdmin(ReadOnlyAdmin):
+    list_display = ("agent", "conversation", "last_read_seq")
+    list_select_related = ("agent", "conversation")
+    raw_id_fields = ("conversation",)
