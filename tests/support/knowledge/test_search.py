@@ -187,3 +187,16 @@ def test_word_forms_meet_on_one_stem():
 def test_stop_words_and_punctuation_are_not_question_terms():
     assert question_terms("How do I return my item, please?!") == ["return", "item"]
     assert question_terms("What is it?") == []
+
+
+@pytest.mark.parametrize("question", ["¿Y el envío?", "y el envio", "ENVÍO"])
+def test_accents_match_with_or_without_them_on_either_engine(question):
+    make_article("Envíos a Canarias", "El envío a Canarias tarda cinco días hábiles.")
+    make_article("Devoluciones", "Puede devolver un artículo durante treinta días.")
+    assert best_title(question) == "Envíos a Canarias"
+
+
+def test_an_unaccented_article_is_found_by_an_accented_question():
+    make_article("Facturas", "La factura llega por correo electronico al dia siguiente.")
+    make_article("Envíos", "El envío tarda cinco días.")
+    assert best_title("¿Electrónico?") == "Facturas"
