@@ -135,7 +135,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "support.layers.LocalChannelLayer",
             "CONFIG": {"capacity": 1500, "expiry": 30},
         }
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
+import ssl
 import time
 import weakref
 from collections.abc import AsyncIterator
@@ -25,10 +27,16 @@ CONNECT_TIMEOUT_S = 5.0
 # cannot cross loops, and a client per call would reconnect every time). httpx's pool scans all
 # its connections for every new request, so hundreds of concurrent streams on one client cost
 # seconds of CPU per burst: a loop gets another client once each it has carries this many
-# streams. Each client costs an SSL context (~70 ms), so quiet loops keep just one.
+# streams. The clients share one SSL context: building one costs ~20-70 ms of the event loop.
 STREAMS_PER_CLIENT = 32
 MAX_CLIENTS_PER_LOOP = 16
 _ClientKey = tuple[str | None, str | None, int]
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The SDK's default certificate checks (certifi, or SSL_CERT_FILE), built once."""
+    return httpx2.create_ssl_context()
 
 
 class _SharedClients:
@@ -47,7 +55,9 @@ class _SharedClients:
             ):
                 least_busy[1] += 1
                 return least_busy[0]
-        client = anthropic.AsyncAnthropic(**self.options)
+        client = anthropic.AsyncAnthropic(
+            **self.options, http_client=anthropic.DefaultAsyncHttpxClient(verify=_ssl_context())
+        )
         self.streams_in_flight.append([client, 1])
         return client
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .audit import append_event
+from .audit import append_event, append_events
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
+from .rows import insert_row_returning_pk, update_row
 from .state import TransitionRefused, check_transition
 
 MAX_MESSAGE_CHARS = 4000
@@ -39,18 +41,34 @@ def _locked(conversation_id: int) -> Conversation:
 
 def _next_message(conversation: Conversation, **fields: Any) -> Message:
     conversation.last_seq += 1
-    Conversation.objects.filter(pk=conversation.pk).update(
-        last_seq=conversation.last_seq, updated_at=timezone.now()
+    now = timezone.now()
+    update_row(Conversation, conversation.pk, last_seq=conversation.last_seq, updated_at=now)
+    message = Message(
+        conversation=conversation,
+        seq=conversation.last_seq,
+        created_at=now,
+        updated_at=now,
+        **fields,
     )
-    return Message.objects.create(conversation=conversation, seq=conversation.last_seq, **fields)
+    fields = _message_fields()
+    message.pk = insert_row_returning_pk(
+        Message, tuple(f.name for f in fields), [getattr(message, f.attname) for f in fields]
+    )
+    message._state.adding = False
+    message._state.db = "default"
+    return message
+
+
+@cache
+def _message_fields() -> tuple[Any, ...]:
+    return tuple(f for f in Message._meta.concrete_fields if not f.primary_key)
 
 
 AuditEntry = tuple[str, str, dict[str, Any]]  # kind, actor, data
 
 
 def _append_all(conversation: Conversation, entries: Sequence[AuditEntry]) -> None:
-    for kind, actor, data in entries:
-        append_event(conversation, kind, actor, data)
+    append_events(conversation, entries)
 
 
 def _publish_message(conversation: Conversation, message: Message) -> None:

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -67,6 +69,18 @@ class LiveStream:
 LIVE_STREAMS: dict[int, LiveStream] = {}
 _tasks: set[asyncio.Task[None]] = set()
 _locks: dict[int, asyncio.Lock] = {}
+
+
+# An answer's writes once its text is out (the stored answer, the spend, its audit events) run
+# on a database thread of their own: on the shared one they queued in front of other
+# customers' acks and preparations, which are what a customer waits for. Both threads take
+# the conversation's row lock to write, so the chain keeps one writer at a time.
+_AFTER_STREAM_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="after-stream")
+
+
+def after_stream[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """`func` as a coroutine run on the after-stream database thread."""
+    return database_sync_to_async(func, thread_sensitive=False, executor=_AFTER_STREAM_EXECUTOR)
 
 
 def thresholds_from_settings() -> Thresholds:
@@ -243,7 +257,7 @@ class Answer:
     async def flush_audit(self) -> None:
         entries = self.take_audit()
         if entries:
-            await database_sync_to_async(actions.do_record_audits)(self.conversation_id, entries)
+            await after_stream(actions.do_record_audits)(self.conversation_id, entries)
 
     async def run(self) -> None:
         provider = get_provider()
@@ -346,7 +360,7 @@ class Answer:
             self.release_if_streamed(outcome)
             if decision.action == "answer":
                 if cache_key and outcome.control_raw:
-                    await database_sync_to_async(store_answer)(
+                    await after_stream(store_answer)(
                         cache_key,
                         context.question,
                         outcome.text,
@@ -401,7 +415,7 @@ class Answer:
             "confidence": entry.confidence,
             "time_to_first_token_ms": first_frame_ms,
         }
-        stored = await database_sync_to_async(actions.do_finish_assistant_message)(
+        stored = await after_stream(actions.do_finish_assistant_message)(
             message.pk,
             text=entry.text,
             interrupted=False,
@@ -616,7 +630,7 @@ class Answer:
                     audit_before=audit_before,
                 )
 
-            stored = await database_sync_to_async(book_and_store)()
+            stored = await after_stream(book_and_store)()
             await self.layer.group_send(
                 self.group,
                 {
@@ -629,7 +643,7 @@ class Answer:
             )
             LIVE_STREAMS.pop(self.conversation_id, None)
         else:
-            await database_sync_to_async(self.book_call)(*booking)
+            await after_stream(self.book_call)(*booking)
             await self.audit("model.call", f"model:{billed_model}", call)
         if self.circuit_opened is not None:
             await self.audit("circuit.opened", "system", self.circuit_opened)

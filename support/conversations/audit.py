@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from .models import AuditEvent, Conversation
+from .rows import insert_rows, update_row
 
 REDACTED_KEY = "redacted_by_event"
 
@@ -49,43 +50,55 @@ def event_hash(
 
 def append_event(
     conversation: Conversation, kind: str, actor: str, data: dict[str, Any] | None = None
-) -> AuditEvent:
+) -> None:
     """Append one event to a conversation's chain.
 
     The caller holds the conversation's row lock inside a transaction (see actions.locked),
     so the chain has one writer at a time and cannot fork.
     """
-    payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    created_at = timezone.now()
-    index = conversation.audit_count + 1
-    prev_hash = conversation.audit_head_hash
-    payload_digest = data_digest(payload)
-    digest = event_hash(
-        str(conversation.public_id),
-        index,
-        kind,
-        actor,
-        payload_digest,
-        created_at.isoformat(),
-        prev_hash,
-    )
-    event = AuditEvent.objects.create(
-        conversation=conversation,
-        index=index,
-        kind=kind,
-        actor=actor,
-        data=payload,
-        data_digest=payload_digest,
-        created_at=created_at,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    append_events(conversation, [(kind, actor, data)])
+
+
+_AUDIT_COLUMNS = (
+    "conversation",
+    "index",
+    "kind",
+    "actor",
+    "data",
+    "data_digest",
+    "created_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def append_events(
+    conversation: Conversation, entries: Sequence[tuple[str, str, dict[str, Any] | None]]
+) -> None:
+    """Append events (kind, actor, data) in order: one INSERT for them all and one update of
+    the chain's head, under the caller's row lock as for `append_event`."""
+    if not entries:
+        return
+    public_id = str(conversation.public_id)
+    index = conversation.audit_count
+    head = conversation.audit_head_hash
+    rows = []
+    for kind, actor, data in entries:
+        payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+        created_at = timezone.now()
+        index += 1
+        payload_digest = data_digest(payload)
+        digest = event_hash(
+            public_id, index, kind, actor, payload_digest, created_at.isoformat(), head
+        )
+        rows.append(
+            (conversation.pk, index, kind, actor, payload, payload_digest, created_at, head, digest)
+        )
+        head = digest
+    insert_rows(AuditEvent, _AUDIT_COLUMNS, rows)
     conversation.audit_count = index
-    conversation.audit_head_hash = digest
-    Conversation.objects.filter(pk=conversation.pk).update(
-        audit_count=index, audit_head_hash=digest
-    )
-    return event
+    conversation.audit_head_hash = head
+    update_row(Conversation, conversation.pk, audit_count=index, audit_head_hash=head)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ candidate articles, then every passage is scored in Python, the same way on both
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -121,8 +122,10 @@ def question_terms(question: str) -> list[str]:
     return list(unique)[:MAX_QUESTION_TERMS]
 
 
-def passages_of(body: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+@functools.lru_cache(maxsize=4096)
+def passages_of(body: str) -> tuple[str, ...]:
+    # Keyed by the text itself, so an edited article is read afresh.
+    return tuple(p.strip() for p in re.split(r"\n\s*\n", body) if p.strip())
 
 
 @dataclass(frozen=True)
@@ -134,14 +137,21 @@ class Vocabulary:
 
     @classmethod
     def of(cls, text: str) -> Vocabulary:
-        found = words(text)
-        return cls(frozenset(stem(w) for w in found), frozenset(found))
+        return _vocabulary(text)
 
     def mentions(self, term: str) -> bool:
         if term in self.stems:
             return True
         prefix = prefix_of(term)
         return len(prefix) >= MIN_PREFIX_LENGTH and any(w.startswith(prefix) for w in self.words)
+
+
+@functools.lru_cache(maxsize=16384)
+def _vocabulary(text: str) -> Vocabulary:
+    """Every question reads the same passages again: their words are worked out once (keyed by
+    the text itself, so an edited passage is read afresh)."""
+    found = words(text)
+    return Vocabulary(frozenset(stem(w) for w in found), frozenset(found))
 
 
 def idf(document_frequency: int, documents: int) -> float:

@@ -291,6 +291,11 @@ async def test_concurrent_streams_spread_over_a_few_clients_and_quiet_loops_keep
     assert all(isinstance(first, Started) for first in firsts)
     # httpx's pool scans every connection per request: busy loops get more, smaller pools.
     assert len(clients.streams_in_flight) == 3
+    # Each new client reuses one SSL context: building one would stall the event loop.
+    contexts = {
+        id(client._client._transport._pool._ssl_context) for client, _ in clients.streams_in_flight
+    }
+    assert len(contexts) == 1
     for stream in streams:
         await stream.aclose()
     assert [streams for _, streams in clients.streams_in_flight] == [0, 0, 0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -28,6 +30,35 @@ def verify(capsys) -> tuple[bool, str]:
     except CommandError as failure:
         return False, capsys.readouterr().out + str(failure)
     return True, capsys.readouterr().out
+
+
+def test_events_written_together_link_one_after_another_and_verify(capsys):
+    # An answer writes the router's events in one statement: they must chain like single ones.
+    conversation = actions.do_start_conversation(origin="http://127.0.0.1:8000")
+    actions.do_record_customer_message(conversation.pk, client_id="a", text="Shipping?")
+    entries = [
+        ("routing.rules", "router", {"matched": False}),
+        ("routing.retrieval", "router", {"top_score": 0.9}),
+        ("routing.decision", "router", {"action": "call_model", "when": "2025-01-01"}),
+    ]
+    message = actions.do_begin_assistant_message(
+        conversation.pk, tier="fast", model="claude-haiku-5-5", audit_before=entries
+    )
+
+    events = list(AuditEvent.objects.filter(conversation=conversation).order_by("index"))
+    assert [e.kind for e in events][-3:] == [kind for kind, _, _ in entries]
+    assert [e.index for e in events] == list(range(1, len(events) + 1))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
+    assert events[-1].data == {"action": "call_model", "when": "2025-01-01"}
+    conversation.refresh_from_db()
+    assert (conversation.audit_count, conversation.audit_head_hash) == (
+        len(events),
+        events[-1].hash,
+    )
+    stored = conversation.messages.get(seq=message.seq)
+    assert (stored.pk, stored.state, stored.model) == (message.pk, "streaming", "claude-haiku-5-5")
+    ok, output = verify(capsys)
+    assert ok, output
 
 
 def test_untouched_trail_verifies(capsys):

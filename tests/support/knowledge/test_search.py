@@ -154,6 +154,16 @@ def test_an_edited_article_is_found_by_its_new_words_and_not_its_old_ones():
     assert search_passages("valid years") == []
 
 
+def test_passages_read_before_an_edit_are_scored_by_the_new_text_after_it():
+    # Passages' words are worked out once per text: an edit must not keep the old words alive.
+    article = make_article("Gift cards", "Gift cards are valid for 2 years.")
+    assert search_passages("gift cards valid")[0].text == "Gift cards are valid for 2 years."
+    article.body = "Gift cards never expire."
+    article.save()
+    assert [p.text for p in search_passages("gift cards valid")] == ["Gift cards never expire."]
+    assert search_passages("gift cards valid")[0].score < 1
+
+
 def test_an_edit_made_in_sql_is_seen_too():
     # The index follows the table itself (triggers on SQLite, an expression index on
     # PostgreSQL), so bulk updates that skip save() cannot leave it stale.
