@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db.models import F, Q
 
@@ -63,6 +63,15 @@ class LiveStream:
     seq: int
     text: str = ""
     chunks: int = 0
+    # With a shared (Redis) layer: the task that tells sockets on other processes, which
+    # joined mid-answer, the text so far.
+    catch_up: asyncio.Task[None] | None = None
+
+
+def end_live_stream(conversation_id: int) -> None:
+    live = LIVE_STREAMS.pop(conversation_id, None)
+    if live is not None and live.catch_up is not None:
+        live.catch_up.cancel()
 
 
 # conversation pk -> its answer streaming now; read by consumers to resume mid-answer.
@@ -132,7 +141,7 @@ async def answer_customer_message(conversation_id: int, customer_seq: int, acked
                 answer.take_audit(),
             )
         finally:
-            LIVE_STREAMS.pop(conversation_id, None)
+            end_live_stream(conversation_id)
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
                 _locks.pop(conversation_id, None)
 
@@ -432,7 +441,7 @@ class Answer:
             self.group,
             {"type": "chat.stream_end", "seq": message.seq, "frame": stored.as_frame(), "tail": ""},
         )
-        LIVE_STREAMS.pop(self.conversation_id, None)
+        end_live_stream(self.conversation_id)
         return True
 
     def tier_blocked(self, tier: str, provider: Any) -> str | None:
@@ -641,7 +650,7 @@ class Answer:
                     "tail": INTERRUPTED_NOTICE if interrupted else "",
                 },
             )
-            LIVE_STREAMS.pop(self.conversation_id, None)
+            end_live_stream(self.conversation_id)
         else:
             await after_stream(self.book_call)(*booking)
             await self.audit("model.call", f"model:{billed_model}", call)
@@ -713,6 +722,8 @@ class StreamEmitter:
         self.last_flush = 0.0
         self.interval_s = settings.LADDER_DELTA_FLUSH_MS / 1000
         self.max_chars = settings.LADDER_DELTA_FLUSH_CHARS
+        # Where sockets on other processes ask for the text so far (shared layers only).
+        self.source: str | None = None
 
     @property
     def text(self) -> str:
@@ -720,7 +731,30 @@ class StreamEmitter:
 
     async def start(self) -> None:
         LIVE_STREAMS[self.conversation_id] = self.live
-        await self.layer.group_send(self.group, {"type": "chat.stream_start", "seq": self.live.seq})
+        event: dict[str, Any] = {"type": "chat.stream_start", "seq": self.live.seq}
+        if not isinstance(self.layer, InMemoryChannelLayer):
+            self.source = await self.layer.new_channel()
+            self.live.catch_up = asyncio.create_task(self.serve_catch_ups(self.source))
+            event["source"] = self.source
+        await self.layer.group_send(self.group, event)
+
+    async def serve_catch_ups(self, channel: str) -> None:
+        """Answer sockets that joined this answer mid-way on another process: the text sent
+        so far and the index of its last delta. Ends when the stream does (cancelled)."""
+        while True:
+            request = await self.layer.receive(channel)
+            reply_to = request.get("reply_to")
+            if request.get("type") != "stream.catch_up" or not isinstance(reply_to, str):
+                continue
+            await self.layer.send(
+                reply_to,
+                {
+                    "type": "chat.stream_catch_up",
+                    "seq": self.live.seq,
+                    "index": self.live.chunks,
+                    "text": self.live.text,
+                },
+            )
 
     async def push(self, text: str) -> None:
         self.pending += text
@@ -742,5 +776,6 @@ class StreamEmitter:
                 "seq": self.live.seq,
                 "index": self.live.chunks,
                 "text": text,
+                **({"source": self.source} if self.source else {}),
             },
         )

@@ -87,6 +87,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.delivered: set[int] = set()
         self.streaming: dict[int, int] = {}  # seq -> last delta index sent
+        # seq -> deltas held while another process is asked for the answer's text so far
+        self.catching_up: dict[int, list[dict[str, Any]]] = {}
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
         self.counted = False
@@ -337,15 +339,45 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def chat_stream_delta(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
         sent_index = self.streaming.get(seq)
-        # Not started here (another process streams it and we joined mid-way): message_end
-        # brings the answer whole.
-        if sent_index is None or event["index"] <= sent_index:
+        if sent_index is None:
+            await self.catch_up(event)
+            return
+        if event["index"] <= sent_index:
             return
         self.streaming[seq] = event["index"]
         await self.send_frame({"type": "delta", "seq": seq, "text": event["text"]})
 
+    async def catch_up(self, event: dict[str, Any]) -> None:
+        """An answer another process streams, joined mid-way: ask that process for the text so
+        far and hold the deltas until it answers. (Without a source, message_end brings the
+        answer whole.)"""
+        seq, source = event["seq"], event.get("source")
+        if seq in self.delivered or not isinstance(source, str):
+            return
+        held = self.catching_up.get(seq)
+        if held is not None:
+            held.append(event)
+            return
+        self.catching_up[seq] = [event]
+        await self.channel_layer.send(
+            source, {"type": "stream.catch_up", "seq": seq, "reply_to": self.channel_name}
+        )
+
+    async def chat_stream_catch_up(self, event: dict[str, Any]) -> None:
+        seq = event["seq"]
+        held = self.catching_up.pop(seq, None)
+        if held is None or seq in self.delivered or seq in self.streaming:
+            return
+        self.streaming[seq] = event["index"]
+        await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
+        if event["text"]:
+            await self.send_frame({"type": "delta", "seq": seq, "text": event["text"]})
+        for later in held:
+            await self.chat_stream_delta(later)
+
     async def chat_stream_end(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
+        self.catching_up.pop(seq, None)
         if seq in self.delivered:
             return
         self.delivered.add(seq)

@@ -59,7 +59,7 @@ def database_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def daphne_processes(count: int, tmp_path: Path) -> Iterator[list[int]]:
+def daphne_processes(count: int, tmp_path: Path, **extra_env: str) -> Iterator[list[int]]:
     env = {
         **os.environ,
         **database_env(),
@@ -68,6 +68,7 @@ def daphne_processes(count: int, tmp_path: Path) -> Iterator[list[int]]:
         "SECRET_KEY": settings.SECRET_KEY,
         "LADDER_PROVIDER": "local",
         "WIDGET_ALLOWED_ORIGINS": WIDGET_ORIGIN,
+        **extra_env,
     }
     ports = [free_port() for _ in range(count)]
     processes = []
