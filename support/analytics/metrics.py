@@ -4,10 +4,11 @@ speed, the stored answers): plain functions that take querysets or rows and retu
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,7 @@ from support.conversations.models import Conversation, Status
 
 from .facts import PATH_LABELS, PATHS, ZERO
 from .models import AnswerTiming, ConversationFacts, KnowledgeGap, ReplayTurn
-from .queries import Period, Scope
+from .queries import Period, Scope, local_midnight
 
 TIERS = ("fast", "strong")
 TIER_LABELS = {"fast": "Fast model", "strong": "Strong model", "human": "A person"}
@@ -297,10 +298,18 @@ class QuarterHoursSince(Func):
 
 def daily(facts: QuerySet[ConversationFacts], period: Period) -> list[DayRow]:
     """Counts per local day: grouped by quarter hour in the database, then each quarter hour
-    put on its day in the viewer's zone in Python (right across daylight-saving changes and for
-    zones a half or quarter hour off UTC)."""
+    put on its day in the viewer's zone (right across daylight-saving changes and for zones a
+    half or quarter hour off UTC: every local midnight falls on a quarter hour of the period)."""
     start = period.start
-    counted: dict[date, list[int]] = {day: [0, 0, 0] for day in period.each_day()}
+    days = period.each_day()
+    # The quarter hour each local day starts at, counted from the period's start, and the end
+    # (in UTC: a difference within one zone would ignore a daylight-saving change).
+    start_utc = start.astimezone(UTC)
+    bounds = [
+        int((midnight.astimezone(UTC) - start_utc).total_seconds()) // 900
+        for midnight in [local_midnight(day, period.zone) for day in days] + [period.end]
+    ]
+    counted = [[0, 0, 0] for _ in days]
     rows = (
         facts.annotate(quarter=QuarterHoursSince(start))
         .values("quarter")
@@ -313,13 +322,13 @@ def daily(facts: QuerySet[ConversationFacts], period: Period) -> list[DayRow]:
         .values_list("quarter", "n", "strong", "person")
     )
     for quarter, n, strong, person in rows:
-        day = (start + timedelta(minutes=15 * quarter)).astimezone(period.zone).date()
-        if day in counted:
-            totals = counted[day]
+        index = bisect_right(bounds, quarter) - 1
+        if 0 <= index < len(days):
+            totals = counted[index]
             totals[0] += n
             totals[1] += strong
             totals[2] += person
-    return [DayRow(day, *totals) for day, totals in counted.items()]
+    return [DayRow(day, *totals) for day, totals in zip(days, counted, strict=True)]
 
 
 # -- cost -------------------------------------------------------------------------------------
