@@ -4,9 +4,11 @@ speed, the stored answers): plain functions that take querysets or rows and retu
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +36,7 @@ from support.conversations.models import Conversation, Status
 
 from .facts import PATH_LABELS, PATHS, ZERO
 from .models import AnswerTiming, ConversationFacts, KnowledgeGap, ReplayTurn
-from .queries import Period, Scope
+from .queries import Period, Scope, local_midnight
 
 TIERS = ("fast", "strong")
 TIER_LABELS = {"fast": "Fast model", "strong": "Strong model", "human": "A person"}
@@ -76,18 +78,54 @@ class Headline:
         return (self.value - self.previous) / self.previous
 
 
-def overview_counts(facts: QuerySet[ConversationFacts]) -> dict[str, int]:
-    counts = facts.aggregate(
-        n=Count("pk"),
-        ai_n=Count("pk", filter=Q(ai_resolved=True)),
-        person_n=Count("pk", filter=Q(handed_to_person=True)),
-        strong_n=Count("pk", filter=Q(escalated_to_strong=True)),
-    )
+# Every count and sum the scalar figures read (overview, cost, satisfaction, the what-if's
+# recorded side), taken in one pass over the summary rows in view.
+AI = Q(ai_resolved=True)
+AGENT = Q(agent_resolved=True)
+TOTALS = {
+    "n": Count("pk"),
+    "ai_n": Count("pk", filter=AI),
+    "agent_n": Count("pk", filter=AGENT),
+    "person_n": Count("pk", filter=Q(handed_to_person=True)),
+    "strong_n": Count("pk", filter=Q(escalated_to_strong=True)),
+    "fixed_strong_n": Count("pk", filter=Q(fixed_strong=True)),
+    "fixed_person_n": Count("pk", filter=Q(fixed_person=True)),
+    "fast_usd": Sum("fast_cost_usd"),
+    "strong_usd": Sum("strong_cost_usd"),
+    "draft_usd": Sum("draft_cost_usd"),
+    "all_strong_usd": Sum("all_strong_cost_usd"),
+    "cache_usd": Sum("cache_saving_usd"),
+    "ai_fast_usd": Sum("fast_cost_usd", filter=AI),
+    "ai_strong_usd": Sum("strong_cost_usd", filter=AI),
+    "ai_rated": Count("rating_score", filter=AI),
+    "ai_average": Avg("rating_score", filter=AI),
+    "agent_rated": Count("rating_score", filter=AGENT),
+    "agent_average": Avg("rating_score", filter=AGENT),
+    **{
+        f"{group}_score_{score}": Count("pk", filter=where & Q(rating_score=score))
+        for group, where in (("ai", AI), ("agent", AGENT))
+        for score in range(1, 6)
+    },
+}
+OVERVIEW_TOTALS = ("n", "ai_n", "person_n", "strong_n")
+Totals = dict[str, Any]
+
+
+def totals(facts: QuerySet[ConversationFacts], names: Iterable[str] = TOTALS) -> Totals:
+    """The named entries of TOTALS over these summary rows, in one query."""
+    return facts.order_by().aggregate(**{name: TOTALS[name] for name in names})
+
+
+def overview_counts(
+    facts: QuerySet[ConversationFacts], sums: Totals | None = None
+) -> dict[str, int]:
+    if sums is None:
+        sums = totals(facts, OVERVIEW_TOTALS)
     return {
-        "conversations": counts["n"],
-        "ai_resolved": counts["ai_n"],
-        "handed_to_person": counts["person_n"],
-        "escalated_to_strong": counts["strong_n"],
+        "conversations": sums["n"],
+        "ai_resolved": sums["ai_n"],
+        "handed_to_person": sums["person_n"],
+        "escalated_to_strong": sums["strong_n"],
     }
 
 
@@ -158,20 +196,37 @@ class ReasonRow:
     to_person: int
 
 
-def reasons_table(facts: QuerySet[ConversationFacts]) -> list[ReasonRow]:
+@dataclass(frozen=True)
+class Escalations:
+    """Conversations counted by tier path and by the reasons of their escalations, from one
+    grouped query: the by-reason and by-path tables both read it."""
+
+    rows: list[tuple[str, bool, str, bool, str, int, Decimal]]
+
+
+def escalations(facts: QuerySet[ConversationFacts]) -> Escalations:
+    grouped = (
+        facts.values_list(
+            "path", "escalated_to_strong", "strong_reason", "handed_to_person", "handoff_reason"
+        )
+        .annotate(n=Count("pk"), cost=Sum("fast_cost_usd") + Sum("strong_cost_usd"))
+        .order_by()
+    )
+    return Escalations([(*row[:-1], row[-1] or ZERO) for row in grouped])
+
+
+def reasons_table(
+    facts: QuerySet[ConversationFacts], grouped: Escalations | None = None
+) -> list[ReasonRow]:
     """Conversations escalated to the strong model, and handed to a person, by first reason."""
-    strong = dict(
-        facts.filter(escalated_to_strong=True)
-        .values_list("strong_reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    person = dict(
-        facts.filter(handed_to_person=True)
-        .values_list("handoff_reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    grouped = grouped or escalations(facts)
+    strong: dict[str, int] = defaultdict(int)
+    person: dict[str, int] = defaultdict(int)
+    for _path, to_strong, strong_reason, to_person, handoff_reason, n, _cost in grouped.rows:
+        if to_strong:
+            strong[strong_reason] += n
+        if to_person:
+            person[handoff_reason] += n
     known = [r for r in HANDOFF_REASONS if strong.get(r) or person.get(r)]
     others = sorted((set(strong) | set(person)) - set(HANDOFF_REASONS))
     return [
@@ -194,23 +249,20 @@ class PathRow:
     model_cost_usd: Decimal
 
 
-def paths_table(facts: QuerySet[ConversationFacts]) -> list[PathRow]:
-    rows = {
-        path: (n, cost or ZERO)
-        for path, n, cost in facts.values_list("path")
-        .annotate(n=Count("pk"), cost=Sum("fast_cost_usd") + Sum("strong_cost_usd"))
-        .order_by()
-    }
-    total = sum(n for n, _ in rows.values())
-    table = []
-    for path in PATHS:
-        conversations, model_cost_usd = rows.get(path, (0, ZERO))
-        table.append(
-            PathRow(
-                path, PATH_LABELS[path], conversations, ratio(conversations, total), model_cost_usd
-            )
-        )
-    return table
+def paths_table(
+    facts: QuerySet[ConversationFacts], grouped: Escalations | None = None
+) -> list[PathRow]:
+    grouped = grouped or escalations(facts)
+    counts: dict[str, int] = defaultdict(int)
+    costs: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for path, *_reasons, n, model_cost_usd in grouped.rows:
+        counts[path] += n
+        costs[path] += model_cost_usd
+    total = sum(counts.values())
+    return [
+        PathRow(path, PATH_LABELS[path], counts[path], ratio(counts[path], total), costs[path])
+        for path in PATHS
+    ]
 
 
 @dataclass(frozen=True)
@@ -246,10 +298,18 @@ class QuarterHoursSince(Func):
 
 def daily(facts: QuerySet[ConversationFacts], period: Period) -> list[DayRow]:
     """Counts per local day: grouped by quarter hour in the database, then each quarter hour
-    put on its day in the viewer's zone in Python (right across daylight-saving changes and for
-    zones a half or quarter hour off UTC)."""
+    put on its day in the viewer's zone (right across daylight-saving changes and for zones a
+    half or quarter hour off UTC: every local midnight falls on a quarter hour of the period)."""
     start = period.start
-    counted: dict[date, list[int]] = {day: [0, 0, 0] for day in period.each_day()}
+    days = period.each_day()
+    # The quarter hour each local day starts at, counted from the period's start, and the end
+    # (in UTC: a difference within one zone would ignore a daylight-saving change).
+    start_utc = start.astimezone(UTC)
+    bounds = [
+        int((midnight.astimezone(UTC) - start_utc).total_seconds()) // 900
+        for midnight in [local_midnight(day, period.zone) for day in days] + [period.end]
+    ]
+    counted = [[0, 0, 0] for _ in days]
     rows = (
         facts.annotate(quarter=QuarterHoursSince(start))
         .values("quarter")
@@ -262,13 +322,13 @@ def daily(facts: QuerySet[ConversationFacts], period: Period) -> list[DayRow]:
         .values_list("quarter", "n", "strong", "person")
     )
     for quarter, n, strong, person in rows:
-        day = (start + timedelta(minutes=15 * quarter)).astimezone(period.zone).date()
-        if day in counted:
-            totals = counted[day]
+        index = bisect_right(bounds, quarter) - 1
+        if 0 <= index < len(days):
+            totals = counted[index]
             totals[0] += n
             totals[1] += strong
             totals[2] += person
-    return [DayRow(day, *totals) for day, totals in counted.items()]
+    return [DayRow(day, *totals) for day, totals in zip(days, counted, strict=True)]
 
 
 # -- cost -------------------------------------------------------------------------------------
@@ -311,27 +371,31 @@ class Cost:
         return ratio(self.saving_usd, self.all_strong_usd)
 
 
-def cost(facts: QuerySet[ConversationFacts]) -> Cost:
-    sums = facts.aggregate(
-        fast=Sum("fast_cost_usd"),
-        strong=Sum("strong_cost_usd"),
-        draft=Sum("draft_cost_usd"),
-        all_strong=Sum("all_strong_cost_usd"),
-        cache=Sum("cache_saving_usd"),
-        conversations=Count("pk"),
-        ai_n=Count("pk", filter=Q(ai_resolved=True)),
-        ai_fast=Sum("fast_cost_usd", filter=Q(ai_resolved=True)),
-        ai_strong=Sum("strong_cost_usd", filter=Q(ai_resolved=True)),
-    )
+COST_TOTALS = (
+    "n",
+    "ai_n",
+    "fast_usd",
+    "strong_usd",
+    "draft_usd",
+    "all_strong_usd",
+    "cache_usd",
+    "ai_fast_usd",
+    "ai_strong_usd",
+)
+
+
+def cost(facts: QuerySet[ConversationFacts], sums: Totals | None = None) -> Cost:
+    if sums is None:
+        sums = totals(facts, COST_TOTALS)
     return Cost(
-        fast_usd=sums["fast"] or ZERO,
-        strong_usd=sums["strong"] or ZERO,
-        draft_usd=sums["draft"] or ZERO,
-        all_strong_usd=sums["all_strong"] or ZERO,
-        cache_saving_usd=sums["cache"] or ZERO,
-        conversations=sums["conversations"],
+        fast_usd=sums["fast_usd"] or ZERO,
+        strong_usd=sums["strong_usd"] or ZERO,
+        draft_usd=sums["draft_usd"] or ZERO,
+        all_strong_usd=sums["all_strong_usd"] or ZERO,
+        cache_saving_usd=sums["cache_usd"] or ZERO,
+        conversations=sums["n"],
         ai_resolved=sums["ai_n"],
-        ai_resolved_usd=(sums["ai_fast"] or ZERO) + (sums["ai_strong"] or ZERO),
+        ai_resolved_usd=(sums["ai_fast_usd"] or ZERO) + (sums["ai_strong_usd"] or ZERO),
     )
 
 
@@ -376,20 +440,24 @@ def speed(scope: Scope) -> list[Spread]:
     a person's first reply after a handoff, time to resolution, and waiting in the queue."""
     rows = []
     timings = scope.rows(AnswerTiming).order_by()
+    # Grouped by tier and value in the database: exact percentiles from a few thousand counts.
+    shown: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for tier, ms, n in (
+        timings.values_list("tier", "time_to_first_token_ms")
+        .annotate(n=Count("pk"))
+        .order_by("tier", "time_to_first_token_ms")
+    ):
+        shown[tier].append((ms, n))
+    provider: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for tier, ms, n in (
+        timings.filter(provider_first_token_ms__isnull=False)
+        .values_list("tier", "provider_first_token_ms")
+        .annotate(n=Count("pk"))
+        .order_by("tier", "provider_first_token_ms")
+    ):
+        provider[tier].append((ms, n))
     for tier in TIERS:
-        # Grouped by value in the database: exact percentiles from a few thousand counts.
-        counts = list(
-            timings.filter(tier=tier)
-            .values_list("time_to_first_token_ms")
-            .annotate(n=Count("pk"))
-            .order_by("time_to_first_token_ms")
-        )
-        provider = list(
-            timings.filter(tier=tier, provider_first_token_ms__isnull=False)
-            .values_list("provider_first_token_ms")
-            .annotate(n=Count("pk"))
-            .order_by("provider_first_token_ms")
-        )
+        counts = shown[tier]
         rows.append(
             Spread(
                 f"ttft_{tier}",
@@ -399,7 +467,7 @@ def speed(scope: Scope) -> list[Spread]:
                 percentile_of_counts(counts, 95),
                 "ttft",
                 tier,
-                percentile_of_counts(provider, 50),
+                percentile_of_counts(provider[tier], 50),
             )
         )
     # Waits and resolutions last seconds to days: grouped by whole second in the database,
@@ -465,36 +533,31 @@ class Satisfaction:
     figure: str = ""
 
 
-def satisfaction(facts: QuerySet[ConversationFacts]) -> list[Satisfaction]:
-    rows = []
-    for key, label, where, figure in (
-        ("ai", "Resolved by the AI", Q(ai_resolved=True), "rated_ai"),
-        ("agent", "Resolved with a person", Q(agent_resolved=True), "rated_agent"),
-    ):
-        group = facts.filter(where)
-        counts = group.aggregate(
-            resolved=Count("pk"),
-            rated=Count("rating_score"),
-            average=Avg("rating_score"),
+SATISFACTION_TOTALS = tuple(
+    name for name in TOTALS if name.startswith(("ai_", "agent_")) and not name.endswith("_usd")
+)
+
+
+def satisfaction(
+    facts: QuerySet[ConversationFacts], sums: Totals | None = None
+) -> list[Satisfaction]:
+    if sums is None:
+        sums = totals(facts, SATISFACTION_TOTALS)
+    return [
+        Satisfaction(
+            group,
+            label,
+            sums[f"{group}_n"],
+            sums[f"{group}_rated"],
+            sums[f"{group}_average"],
+            {score: sums[f"{group}_score_{score}"] for score in range(1, 6)},
+            figure,
         )
-        by_score = dict(
-            group.filter(rating_score__isnull=False)
-            .values_list("rating_score")
-            .annotate(n=Count("pk"))
-            .order_by()
+        for group, label, figure in (
+            ("ai", "Resolved by the AI", "rated_ai"),
+            ("agent", "Resolved with a person", "rated_agent"),
         )
-        rows.append(
-            Satisfaction(
-                key,
-                label,
-                counts["resolved"],
-                counts["rated"],
-                counts["average"],
-                {score: by_score.get(score, 0) for score in range(1, 6)},
-                figure,
-            )
-        )
-    return rows
+    ]
 
 
 # -- knowledge gaps ---------------------------------------------------------------------------
@@ -632,22 +695,26 @@ class WhatIf:
         return self.model_usd - self.actual_model_usd
 
 
-def what_if(scope: Scope, threshold: float) -> WhatIf:
+WHAT_IF_TOTALS = (
+    "n",
+    "strong_n",
+    "person_n",
+    "fixed_strong_n",
+    "fixed_person_n",
+    "fast_usd",
+    "strong_usd",
+)
+
+
+def what_if(scope: Scope, threshold: float, sums: Totals | None = None) -> WhatIf:
     """How many conversations would have gone to the strong model or a person, and what the
     models would have cost, had the confidence threshold been `threshold`: replayed from the
     confidences recorded in the routing.decision events (summarised as ReplayTurn rows).
     Conversations escalated whatever the threshold (rules, errors, thin knowledge before any
     call) count as recorded."""
-    totals = scope.facts().aggregate(
-        n=Count("pk"),
-        strong=Count("pk", filter=Q(escalated_to_strong=True)),
-        person=Count("pk", filter=Q(handed_to_person=True)),
-        fixed_strong=Count("pk", filter=Q(fixed_strong=True)),
-        fixed_person=Count("pk", filter=Q(fixed_person=True)),
-        fast=Sum("fast_cost_usd"),
-        strong_usd=Sum("strong_cost_usd"),
-    )
-    actual_usd = (totals["fast"] or ZERO) + (totals["strong_usd"] or ZERO)
+    if sums is None:
+        sums = totals(scope.facts(), WHAT_IF_TOTALS)
+    actual_usd = (sums["fast_usd"] or ZERO) + (sums["strong_usd"] or ZERO)
     turns = _replayed_turns(scope, threshold).aggregate(
         n=Count("pk"),
         change=Sum("cost_change_usd"),
@@ -656,12 +723,12 @@ def what_if(scope: Scope, threshold: float) -> WhatIf:
     )
     return WhatIf(
         threshold=threshold,
-        conversations=totals["n"],
-        to_strong=totals["fixed_strong"] + turns["strong"],
-        to_person=totals["fixed_person"] + turns["person"],
+        conversations=sums["n"],
+        to_strong=sums["fixed_strong_n"] + turns["strong"],
+        to_person=sums["fixed_person_n"] + turns["person"],
         model_usd=actual_usd + (turns["change"] or ZERO),
-        actual_to_strong=totals["strong"],
-        actual_to_person=totals["person"],
+        actual_to_strong=sums["strong_n"],
+        actual_to_person=sums["person_n"],
         actual_model_usd=actual_usd,
         replayed_turns=turns["n"],
     )
@@ -699,20 +766,27 @@ class Dashboard:
 
 
 def dashboard(scope: Scope, threshold: float, gap_rows: int = 15) -> Dashboard:
+    """Every figure, in as few passes over the summary rows as they allow: one for all the
+    counts and sums, one grouped by path and reasons, one by quarter hour, and the speed,
+    knowledge-gap and what-if tables."""
     facts = scope.facts()
-    gaps = knowledge_gaps(facts)
+    sums = totals(facts)
+    grouped = escalations(facts)
+    gaps = list(knowledge_gaps(facts))
     return Dashboard(
         period=scope.period,
         previous=scope.period.previous(),
-        headlines=headlines(overview_counts(facts), overview_counts(scope.previous().facts())),
-        reasons=reasons_table(facts),
-        paths=paths_table(facts),
+        headlines=headlines(
+            overview_counts(facts, sums), overview_counts(scope.previous().facts())
+        ),
+        reasons=reasons_table(facts, grouped),
+        paths=paths_table(facts, grouped),
         days=daily(facts, scope.period),
-        cost=cost(facts),
+        cost=cost(facts, sums),
         speed=speed(scope),
         waiting_now=waiting_now(),
-        satisfaction=satisfaction(facts),
+        satisfaction=satisfaction(facts, sums),
         gaps=[gap_group(row) for row in gaps[:gap_rows]],
-        gap_groups=gaps.count(),
-        what_if=what_if(scope, threshold),
+        gap_groups=len(gaps),
+        what_if=what_if(scope, threshold, sums),
     )

@@ -28,8 +28,6 @@ from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.conversations import actions, agent_actions
 from support.conversations.models import Conversation, Role, Status
 
-AI_CLOSE_REASON = "closed_idle"
-
 # -- the clock --------------------------------------------------------------------------------
 
 
@@ -264,9 +262,10 @@ def resolve_by_agent(conversation: Conversation, agent: Any) -> None:
 
 
 def close_answered(conversation: Conversation) -> None:
-    """An AI conversation the customer left satisfied is closed as resolved."""
+    """An AI conversation the customer left satisfied is closed as resolved, written as the
+    idle-close rule writes it (actions.do_close_idle_conversation) at the story's chosen time."""
     actions.do_change_status(
-        conversation.pk, Status.RESOLVED, reason=AI_CLOSE_REASON, actor="system"
+        conversation.pk, Status.RESOLVED, reason=actions.IDLE_CLOSE_REASON, actor="system"
     )
 
 

@@ -51,10 +51,11 @@ def _choices(request: HttpRequest) -> tuple[DashboardForm, DashboardChoices | No
 def _links(choices: DashboardChoices) -> Any:
     """Builders of drill-down and export URLs that keep the dashboard's choices."""
     base = choices.query()
-    list_url = reverse("analytics:conversations")
+    # Encoded once: a 90-day dashboard builds hundreds of these links.
+    list_prefix = f"{reverse('analytics:conversations')}?" + (f"{urlencode(base)}&" if base else "")
 
     def drill(figure: str, value: Any = "") -> str:
-        return f"{list_url}?{urlencode(base | {'figure': figure, 'value': str(value)})}"
+        return f"{list_prefix}{urlencode({'figure': figure, 'value': str(value)})}"
 
     def export(table: str) -> str:
         return f"{reverse('analytics:export', args=[table])}?{urlencode(base)}"
@@ -154,6 +155,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "choices": choices,
             "params": choices.query(),
             "charts": _charts(board, drill),
+            # The per-day table's links, built here: a 90-day table has 270 of them.
+            "day_rows": [
+                (d, drill("day", d.day), drill("day_strong", d.day), drill("day_person", d.day))
+                for d in board.days
+            ],
             "drill": drill,
             "export": export,
             "stale_remaining": refreshed.remaining,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from .audit import append_event, append_events
@@ -22,6 +24,8 @@ from .rows import insert_row_returning_pk, update_row
 from .state import TransitionRefused, check_transition
 
 MAX_MESSAGE_CHARS = 4000
+# The status-change reason when the system resolves a conversation the customer left.
+IDLE_CLOSE_REASON = "closed_idle"
 
 
 class ActionRefused(ValueError):
@@ -313,6 +317,40 @@ def do_change_status(
         except TransitionRefused as refused:
             raise ActionRefused("transition_refused", str(refused)) from refused
     return conversation
+
+
+def conversations_idle_with_ai(idle_since: datetime) -> QuerySet[Conversation]:
+    """Conversations only the AI has, where nothing was written after `idle_since`, the
+    customer's last question has a complete answer and no answer is still streaming."""
+    return (
+        Conversation.objects.filter(status=Status.AI)
+        .annotate(
+            last_message_at=Max("messages__created_at"),
+            last_question_seq=Max("messages__seq", filter=Q(messages__role=Role.CUSTOMER)),
+            last_answer_seq=Max(
+                "messages__seq",
+                filter=Q(messages__role=Role.ASSISTANT, messages__state=MessageState.COMPLETE),
+            ),
+            streaming=Count("messages", filter=Q(messages__state=MessageState.STREAMING)),
+        )
+        .filter(
+            last_message_at__lte=idle_since,
+            last_answer_seq__gt=F("last_question_seq"),
+            streaming=0,
+        )
+    )
+
+
+def do_close_idle_conversation(conversation_id: int, *, idle_since: datetime) -> bool:
+    """Resolve, as the system, a conversation the AI answered and the customer then left (see
+    conversations_idle_with_ai, checked again under the lock). Like an agent's resolve, the
+    customer's widget is told and asks for a rating. False when it no longer qualifies."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if not conversations_idle_with_ai(idle_since).filter(pk=conversation.pk).exists():
+            return False
+        _set_status(conversation, Status.RESOLVED, reason=IDLE_CLOSE_REASON, actor="system")
+    return True
 
 
 def check_rating(score: object, comment: object) -> tuple[int, str]:

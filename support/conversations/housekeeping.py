@@ -1,10 +1,10 @@
 """Chores each server process runs in the background while it serves chats: offering email
-follow-up to customers left waiting with nobody online. Started by the first chat socket."""
+follow-up to customers left waiting with nobody online, and closing conversations the AI
+answered and the customer left. Started by the first chat socket."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from channels.db import database_sync_to_async
@@ -12,6 +12,8 @@ from channels.db import database_sync_to_async
 logger = logging.getLogger("ladder.housekeeping")
 
 CHECK_EVERY_S = 30.0
+# Conversations closed per round at most, so one round stays short after a long pause.
+IDLE_CLOSE_PER_ROUND = 200
 _task: asyncio.Task[None] | None = None
 
 
@@ -22,12 +24,38 @@ def ensure_started() -> None:
         _task = loop.create_task(_run_forever())
 
 
-async def _run_forever() -> None:
+def offer_follow_ups() -> None:
     from support.inbox.follow_up import offer_follow_ups
 
+    offered = offer_follow_ups()
+    if offered:
+        logger.info("offered email follow-up in %s conversation(s)", offered)
+
+
+def close_idle_conversations() -> None:
+    from .idle_close import close_idle_conversations, idle_close_minutes
+
+    minutes = idle_close_minutes()
+    if minutes <= 0:
+        return
+    closed = close_idle_conversations(minutes, limit=IDLE_CLOSE_PER_ROUND)
+    if closed:
+        logger.info("closed %s conversation(s) idle for %s minutes", closed, minutes)
+
+
+CHORES = (offer_follow_ups, close_idle_conversations)
+
+
+def run_chores() -> None:
+    """One round of every chore; one that fails does not stop the others."""
+    for chore in CHORES:
+        try:
+            chore()
+        except Exception:
+            logger.exception("housekeeping: %s failed", chore.__name__)
+
+
+async def _run_forever() -> None:
     while True:
         await asyncio.sleep(CHECK_EVERY_S)
-        with contextlib.suppress(Exception):
-            offered = await database_sync_to_async(offer_follow_ups)()
-            if offered:
-                logger.info("offered email follow-up in %s conversation(s)", offered)
+        await database_sync_to_async(run_chores)()

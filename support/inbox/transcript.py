@@ -26,6 +26,7 @@ STATUS_REASON_LABELS = {
     "reopened_by_agent": "reopened",
     "transfer": "transferred",
     "customer_wrote_again": "the customer wrote again",
+    "closed_idle": "resolved: the customer went quiet after the AI's answer",
 }
 DECISION_KINDS = frozenset(
     {"routing.rules", "routing.retrieval", "routing.decision", "model.call", "answer.cache_hit"}

@@ -39,6 +39,18 @@ def test_the_dashboard_shows_the_weeks_figures_with_links_behind_them(admin_clie
     assert '<title id="chart-reasons-title">Escalations by reason</title>' in html
 
 
+def test_the_dashboard_reads_its_figures_in_a_fixed_handful_of_queries(
+    admin_client, dana, django_assert_max_num_queries
+):
+    # However many conversations are in view: every figure is one grouped or aggregate query
+    # over the summary rows (with login, the staleness check and the filter choices), so the
+    # page stays fast at 50,000 conversations (manage.py bench_analytics).
+    week = build_week(dana)
+    admin_client.get("/analytics/", week_query(week))
+    with django_assert_max_num_queries(17):
+        assert admin_client.get("/analytics/", week_query(week)).status_code == 200
+
+
 def test_the_what_if_slider_gets_only_its_results_over_htmx(admin_client, dana):
     week = build_week(dana)
     response = admin_client.get(

@@ -3,13 +3,16 @@ compared with the value worked out by hand from the story."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from support.analytics import metrics
+from support.analytics.facts import refresh_facts
 from support.analytics.queries import Filters, Period, Scope, facts_in
+from support.analytics.traffic import SyntheticClock, start_conversation
 from tests.support.analytics.stories import build_week
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +212,24 @@ def test_the_sql_replay_agrees_with_the_replay_rule_turn_by_turn(week, threshold
         )
         recorded = turn["fast_cost_usd"] + turn["strong_cost_usd"]
         assert recorded + turn["cost_change_usd"] == expected.cost_usd
+
+
+def test_days_are_the_viewers_local_days_across_odd_offsets_and_daylight_saving():
+    for instant in (
+        "2025-11-01T18:14:59",  # New York Nov 1, 14:14; Kathmandu (+05:45) Nov 1, 23:59
+        "2025-11-01T18:15:00",  # New York Nov 1; Kathmandu Nov 2, 00:00
+        "2025-11-02T03:59:59",  # New York Nov 1, 23:59 (summer time); Kathmandu Nov 2
+        "2025-11-02T04:00:00",  # New York Nov 2, 00:00; that day has 25 hours
+        "2025-11-03T04:59:59",  # New York Nov 2, 23:59 (winter time); Kathmandu Nov 3
+        "2025-11-03T05:00:00",  # New York Nov 3, 00:00; Kathmandu Nov 3
+    ):
+        with SyntheticClock(datetime.fromisoformat(instant).replace(tzinfo=UTC)).running():
+            start_conversation()
+    refresh_facts()
+
+    def per_day(zone: str) -> list[int]:
+        period = Period(date(2025, 11, 1), date(2025, 11, 3), ZoneInfo(zone))
+        return [d.conversations for d in metrics.daily(facts_in(period, Filters()), period)]
+
+    assert per_day("America/New_York") == [3, 2, 1]
+    assert per_day("Asia/Kathmandu") == [1, 3, 2]

@@ -79,6 +79,7 @@ class Command(BaseCommand):
         threshold = default_threshold()
         steps: dict[str, Callable[[], Any]] = {
             "stale check": lambda: stale_conversation_ids(1),
+            "counts and sums": lambda: metrics.totals(facts),
             "overview": lambda: (metrics.overview_counts(facts), metrics.overview_counts(previous)),
             "by reason": lambda: metrics.reasons_table(facts),
             "by tier path": lambda: metrics.paths_table(facts),
