@@ -253,6 +253,7 @@
   var streams = {}; // seq -> {text, ignore}
   var pendingBubbles = {}; // client_id -> {item, body, meta}
   var ratingCard = null;
+  var solvedCard = null; // "Did that answer your question?" under the latest answer
 
   function nearBottom() {
     return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
@@ -367,6 +368,7 @@
     panel.setAttribute("data-status", status);
     personButton.hidden = status === "waiting" || status === "agent";
     personButton.disabled = false;
+    if (status !== "ai") dropSolved();
     window.clearTimeout(personTimer);
     if (status !== "ai") setTyping(false);
     if (status === "resolved") {
@@ -378,6 +380,24 @@
       ratingCard = null;
     }
     if (live && changed) markUnread();
+  }
+
+  // After a finished answer while the assistant has the conversation: one click tells us it
+  // solved the question (the conversation is resolved and the rating card follows).
+  function offerSolved() {
+    dropSolved();
+    var yes = el("button", { type: "button", class: "solved" }, "Yes, that solved it");
+    yes.addEventListener("click", function () {
+      if (!sendFrame({ type: "solved" })) {
+        showNotice("Not connected yet; please try again in a moment.");
+        return;
+      }
+      yes.disabled = true;
+    });
+    solvedCard = noticeItem("status solved-offer", "Did that answer your question?", yes);
+  }
+  function dropSolved() {
+    if (solvedCard) { solvedCard.remove(); solvedCard = null; }
   }
 
   function offerRating() {
@@ -636,6 +656,7 @@
 
   function onStart(f) {
     setTyping(false);
+    dropSolved();
     var existing = bySeq[f.seq];
     if (existing && existing.complete) {
       streams[f.seq] = { text: "", ignore: true }; // already have it whole
@@ -678,6 +699,7 @@
     updateLastSeq();
     persist();
     markUnread();
+    if (!f.interrupted && state.status === "ai") offerSolved();
   }
 
   function onError(f) {
@@ -741,6 +763,7 @@
     if (!text.trim()) return;
     if (text.length > MAX_CHARS) { showNotice("That message is too long: at most " + MAX_CHARS + " characters."); return; }
     showNotice("");
+    dropSolved();
     restoredChars = 0;
     var entry = { client_id: newClientId(), text: text, created_at: new Date().toISOString() };
     state.pending.push(entry);

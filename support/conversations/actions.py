@@ -26,6 +26,7 @@ from .state import TransitionRefused, check_transition
 MAX_MESSAGE_CHARS = 4000
 # The status-change reason when the system resolves a conversation the customer left.
 IDLE_CLOSE_REASON = "closed_idle"
+SOLVED_REASON = "solved_by_customer"
 
 
 class ActionRefused(ValueError):
@@ -351,6 +352,26 @@ def do_close_idle_conversation(conversation_id: int, *, idle_since: datetime) ->
             return False
         _set_status(conversation, Status.RESOLVED, reason=IDLE_CLOSE_REASON, actor="system")
     return True
+
+
+def do_mark_solved(conversation_id: int) -> Conversation:
+    """The customer says the AI's answer solved it: resolve the conversation as the customer,
+    through the state machine; the widget is told and asks for a rating. Only while the AI has
+    the conversation and its last question has a finished answer."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if conversation.status != Status.AI:
+            raise ActionRefused(
+                "not_answering",
+                "Only a conversation our assistant is answering can be marked as solved.",
+            )
+        answered = conversations_idle_with_ai(timezone.now()).filter(pk=conversation.pk)
+        if not answered.exists():
+            raise ActionRefused(
+                "nothing_to_solve", "There is no finished answer to your last question yet."
+            )
+        _set_status(conversation, Status.RESOLVED, reason=SOLVED_REASON, actor="customer")
+    return conversation
 
 
 def check_rating(score: object, comment: object) -> tuple[int, str]:

@@ -26,7 +26,7 @@ logger = logging.getLogger("ladder.chat")
 
 MAX_FRAME_CHARS = 64 * 1024
 MAX_CLIENT_ID_CHARS = 64
-CLIENT_TYPES = frozenset({"hello", "message", "handoff", "rating", "email", "ping"})
+CLIENT_TYPES = frozenset({"hello", "message", "handoff", "solved", "rating", "email", "ping"})
 
 
 class FrameRefused(Exception):
@@ -298,6 +298,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_handoff(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
         await answering.request_person(self.conversation.pk)
+
+    async def on_solved(self, frame: dict[str, Any]) -> None:
+        """The customer says the answer solved it (the widget's "Yes, that solved it")."""
+        assert self.conversation is not None
+        await database_sync_to_async(actions.do_mark_solved)(self.conversation.pk)
 
     async def on_rating(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None

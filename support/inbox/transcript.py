@@ -27,6 +27,7 @@ STATUS_REASON_LABELS = {
     "transfer": "transferred",
     "customer_wrote_again": "the customer wrote again",
     "closed_idle": "resolved: the customer went quiet after the AI's answer",
+    "solved_by_customer": "resolved: the customer said the AI's answer solved it",
 }
 DECISION_KINDS = frozenset(
     {"routing.rules", "routing.retrieval", "routing.decision", "model.call", "answer.cache_hit"}

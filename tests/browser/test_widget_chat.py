@@ -346,3 +346,32 @@ def test_talk_to_a_person_pressed_before_the_connection_is_ready_still_reaches_a
     conversation = Conversation.objects.get()
     assert conversation.status == "waiting"
     assert conversation.handoff_reason == "customer_request"
+
+
+def test_yes_that_solved_it_resolves_the_conversation_and_asks_for_a_rating(live_daphne, browser):
+    page = open_store(browser, live_daphne)
+    launcher(page).click()
+    ask(page, QUESTION)
+    log = conversation_log(page)
+    expect(log.locator(".msg.assistant")).to_contain_text(SHIPPING_ANSWER, timeout=WAIT_MS)
+    expect(log).to_contain_text("Did that answer your question?")
+    log.get_by_role("button", name="Yes, that solved it").click()
+    expect(log).to_contain_text("how did we do?", timeout=WAIT_MS)
+    expect(log.get_by_role("button", name="Yes, that solved it")).to_have_count(0)
+    log.get_by_role("button", name="5 out of 5").click()
+    expect(log).to_contain_text("Thank you for rating us 5 out of 5.")
+    conversation = Conversation.objects.get()
+    assert (conversation.status, conversation.rating_score) == ("resolved", 5)
+
+
+def test_the_solved_question_goes_away_when_the_customer_asks_again(live_daphne, browser):
+    page = open_store(browser, live_daphne)
+    launcher(page).click()
+    ask(page, QUESTION)
+    log = conversation_log(page)
+    expect(log.get_by_role("button", name="Yes, that solved it")).to_have_count(1, timeout=WAIT_MS)
+    ask(page, "Can I return an item?")
+    expect(log.locator(".msg.assistant")).to_have_count(2, timeout=WAIT_MS)
+    # One offer, under the latest answer only.
+    expect(log.get_by_role("button", name="Yes, that solved it")).to_have_count(1, timeout=WAIT_MS)
+    assert Conversation.objects.get().status == "ai"
