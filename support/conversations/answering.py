@@ -343,10 +343,11 @@ class Answer:
             signals = outcome.signals
 
     def prepare(self, provider: Any) -> tuple[Context, list[Passage], Signals, Decision] | None:
-        """Everything before the model call in one trip to the database thread: the
-        conversation, the rules, the passages, the first decision, whether its tier may be
-        called and, when a model will be called, the answer's seq (reserved under the row
-        lock, as `reserve` does, after the decision and only when a model will answer)."""
+        """Everything before the first decision in one trip to the database thread: the
+        conversation, the rules, the passages, the decision and whether its tier may be called.
+
+        The answer's seq is not reserved here but in a trip of its own right before the model
+        call: a handoff that lands while the answer is prepared must still stop the model."""
         context = _load_context(self.conversation_id, self.customer_seq)
         if context is None:
             return None
@@ -355,10 +356,7 @@ class Answer:
         passages = search_passages(context.question) if intent is None else []
         signals, decision = self.first_decision(provider, context, intent, passages)
         first_tier = signals.tier
-        blocked = self.tier_blocked(first_tier, provider)
-        self.blocked_tiers[first_tier] = blocked
-        if decision.action == "call_model" and not blocked:
-            self.reserve_now(first_tier, self.model_for(first_tier, provider))
+        self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
         return context, passages, signals, decision
 
     def first_decision(
