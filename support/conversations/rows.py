@@ -1,6 +1,6 @@
-"""Plain INSERT and UPDATE statements for the rows every chat message writes (messages, audit
-events, the conversation's counters): the ORM's save machinery costs several times the
-statement itself, on the one database thread every conversation shares."""
+"""Plain statements for the rows every chat message reads and writes (conversations, messages,
+audit events, the conversation's counters): the ORM's query compilation and save machinery cost
+several times the statement itself, on the one database thread every conversation shares."""
 
 from __future__ import annotations
 
