@@ -9,7 +9,7 @@ import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,8 +17,13 @@ from .models import CachedAnswer, DailySpend, ProviderCircuit
 
 
 def spent_today_usd(tier: str) -> Decimal:
-    row = DailySpend.objects.filter(day=timezone.now().date(), tier=tier).first()
-    return row.cost_usd if row else Decimal(0)
+    # A plain statement: it runs before every model call, on the database thread every
+    # conversation shares, where compiling the ORM query cost more than running it.
+    from support.conversations.rows import select_values
+
+    day = DailySpend._meta.get_field("day").get_db_prep_value(timezone.now().date(), connection)
+    rows = select_values(DailySpend, ("cost_usd",), "day = %s AND tier = %s", [day, tier])
+    return rows[0][0] if rows else Decimal(0)
 
 
 def add_spend(tier: str, cost: Decimal) -> None:

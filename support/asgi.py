@@ -11,6 +11,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
 
 from support.inbox.routing import websocket_urlpatterns as inbox_websockets  # noqa: E402
 from support.widget.routing import websocket_urlpatterns as widget_websockets  # noqa: E402
@@ -19,7 +20,14 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # The chat socket checks its own origin against WIDGET_ALLOWED_ORIGINS (the widget runs
-        # on customers' sites); the inbox socket needs a staff session.
-        "websocket": AuthMiddlewareStack(URLRouter(widget_websockets + inbox_websockets)),
+        # on customers' sites) and needs no session: outside the auth stack, a customer's
+        # connect costs no trip to the database thread. The inbox socket needs a staff session.
+        "websocket": URLRouter(
+            widget_websockets
+            + [
+                path(str(route.pattern), AuthMiddlewareStack(route.callback))
+                for route in inbox_websockets
+            ]
+        ),
     }
 )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from .audit import append_event, append_events
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
-from .rows import insert_row_returning_pk, update_row
+from .rows import insert_row_returning_pk, select_instance, select_values, update_row
 from .state import TransitionRefused, check_transition
 
 MAX_MESSAGE_CHARS = 4000
@@ -40,8 +40,12 @@ class ActionRefused(ValueError):
 
 def _locked(conversation_id: int) -> Conversation:
     """The conversation row, locked until the transaction ends (PostgreSQL row lock; SQLite
-    takes the database write lock at BEGIN IMMEDIATE)."""
-    return Conversation.objects.select_for_update().get(pk=conversation_id)
+    takes the database write lock at BEGIN IMMEDIATE). A prepared statement, not an ORM query:
+    every message and answer takes this lock on the database thread all conversations share."""
+    conversation = select_instance(Conversation, "id = %s", [conversation_id], for_update=True)
+    if conversation is None:
+        raise Conversation.DoesNotExist(f"no conversation {conversation_id}")
+    return conversation
 
 
 def _next_message(conversation: Conversation, **fields: Any) -> Message:
@@ -55,18 +59,25 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
         updated_at=now,
         **fields,
     )
-    fields = _message_fields()
-    message.pk = insert_row_returning_pk(
-        Message, tuple(f.name for f in fields), [getattr(message, f.attname) for f in fields]
-    )
-    message._state.adding = False
-    message._state.db = "default"
+    _insert(message)
     return message
 
 
+def _insert(instance: Any) -> None:
+    """Store a new instance with one plain INSERT (auto_now fields are the caller's to set)."""
+    fields = _insert_fields(type(instance))
+    instance.pk = insert_row_returning_pk(
+        type(instance),
+        tuple(f.name for f in fields),
+        [getattr(instance, f.attname) for f in fields],
+    )
+    instance._state.adding = False
+    instance._state.db = "default"
+
+
 @cache
-def _message_fields() -> tuple[Any, ...]:
-    return tuple(f for f in Message._meta.concrete_fields if not f.primary_key)
+def _insert_fields(model: type[Any]) -> tuple[Any, ...]:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
 AuditEntry = tuple[str, str, dict[str, Any]]  # kind, actor, data
@@ -116,7 +127,11 @@ def do_start_conversation(
     *, origin: str = "", client_ip: str = "", language: str = ""
 ) -> Conversation:
     with transaction.atomic():
-        conversation = Conversation.objects.create(origin=origin[:200], language=language[:8])
+        now = timezone.now()
+        conversation = Conversation(
+            origin=origin[:200], language=language[:8], created_at=now, updated_at=now
+        )
+        _insert(conversation)
         append_event(
             conversation,
             "conversation.started",
@@ -138,9 +153,10 @@ def do_record_customer_message(
 ) -> StoredCustomerMessage:
     """Store a customer's message durably (idempotent on client_id) before anything answers it."""
     check_customer_text(text)
-    existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
-    if existing is not None:
-        return StoredCustomerMessage(existing, False, existing.conversation)
+    if select_values(
+        Message, ("id",), "conversation_id = %s AND client_id = %s", [conversation_id, client_id]
+    ):
+        return _already_stored(conversation_id, client_id)
     try:
         with transaction.atomic():
             conversation = _locked(conversation_id)
@@ -166,9 +182,15 @@ def do_record_customer_message(
             _publish_message(conversation, message)
     except IntegrityError:
         # Two sockets resent the same client_id at once: the first one stored it.
-        existing = Message.objects.get(conversation_id=conversation_id, client_id=client_id)
-        return StoredCustomerMessage(existing, False, existing.conversation)
+        return _already_stored(conversation_id, client_id)
     return StoredCustomerMessage(message, True, conversation)
+
+
+def _already_stored(conversation_id: int, client_id: str) -> StoredCustomerMessage:
+    existing = Message.objects.select_related("conversation").get(
+        conversation_id=conversation_id, client_id=client_id
+    )
+    return StoredCustomerMessage(existing, False, existing.conversation)
 
 
 def do_begin_assistant_message(
@@ -202,14 +224,25 @@ def do_finish_assistant_message(
 ) -> Message:
     """Store a streamed answer under the seq it took at its start, with what it cost."""
     with transaction.atomic():
-        message = Message.objects.select_related("conversation").get(pk=message_id)
+        message = select_instance(Message, "id = %s", [message_id])
+        if message is None:
+            raise Message.DoesNotExist(f"no message {message_id}")
         conversation = _locked(message.conversation_id)
+        message.conversation = conversation
         _append_all(conversation, audit_before)
         message.text = text
         message.state = MessageState.INTERRUPTED if interrupted else MessageState.COMPLETE
+        message.updated_at = timezone.now()
         for field, value in usage.items():
             setattr(message, field, value)
-        message.save()
+        update_row(
+            Message,
+            message.pk,
+            text=message.text,
+            state=message.state,
+            updated_at=message.updated_at,
+            **usage,
+        )
         append_event(conversation, audit_kind, f"model:{message.model or message.tier}", audit_data)
     return message
 

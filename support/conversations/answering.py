@@ -20,7 +20,6 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
-from django.db.models import F, Q
 
 from routing import reasons
 from routing.circuit import Breaker, breaker_for
@@ -50,10 +49,13 @@ from support.knowledge.search import search_passages
 
 from . import actions
 from .models import Conversation, Message, MessageState, Role, Status
+from .rows import add_to_column, select_instance, select_values
 
 logger = logging.getLogger("ladder.answering")
 
 INTERRUPTED_NOTICE = "\n\n(The answer was interrupted.)"
+# How many earlier messages of the conversation go into the prompt.
+CONTEXT_MESSAGES = 20
 
 
 @dataclass
@@ -160,24 +162,31 @@ class Context:
 
 
 def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
-    conversation = Conversation.objects.get(pk=conversation_id)
-    if conversation.status != Status.AI:
+    # Plain statements, not ORM queries: this runs for every answer on the database thread
+    # all conversations share, and compiling the queries cost more than running them.
+    conversation = select_instance(Conversation, "id = %s", [conversation_id])
+    if conversation is None or conversation.status != Status.AI:
         return None
-    question_message = conversation.messages.filter(seq=customer_seq, role=Role.CUSTOMER).first()
-    if question_message is None:
+    # The question, and whether a finished reply already follows it (a resume raced the
+    # original task), in one statement.
+    later = select_values(
+        Message,
+        ("seq", "role", "text"),
+        "conversation_id = %s AND (seq = %s OR (seq > %s AND state = %s AND role <> %s))",
+        [conversation_id, customer_seq, customer_seq, MessageState.COMPLETE, Role.CUSTOMER],
+        suffix=" ORDER BY seq LIMIT 2",
+    )
+    if not later or later[0][0] != customer_seq or later[0][1] != Role.CUSTOMER:
         return None
-    # Already answered (a resume raced the original task): a finished reply came after it.
-    if (
-        conversation.messages.filter(seq__gt=customer_seq, state=MessageState.COMPLETE)
-        .exclude(role=Role.CUSTOMER)
-        .exists()
-    ):
+    if len(later) > 1:
         return None
-    earlier = list(
-        conversation.messages.filter(seq__lt=customer_seq, internal=False)
-        .exclude(Q(role=Role.SYSTEM) | Q(state=MessageState.STREAMING))
-        .order_by("-seq")
-        .values_list("role", "text", "author")[:20]
+    question = later[0][2]
+    earlier = select_values(
+        Message,
+        ("role", "text", "author"),
+        "conversation_id = %s AND seq < %s AND internal = %s AND role <> %s AND state <> %s",
+        [conversation_id, customer_seq, False, Role.SYSTEM, MessageState.STREAMING],
+        suffix=f" ORDER BY seq DESC LIMIT {CONTEXT_MESSAGES}",
     )
     earlier.reverse()
     history: list[tuple[str, str]] = []
@@ -191,7 +200,7 @@ def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
     earlier_questions = [text for role, text, _ in earlier if role == Role.CUSTOMER]
     return Context(
         conversation=conversation,
-        question=question_message.text,
+        question=question,
         history=history,
         earlier_questions=earlier_questions,
         customer_turns=len(earlier_questions) + 1,
@@ -255,6 +264,9 @@ class Answer:
         self.group = ""
 
     async def audit(self, kind: str, actor: str, data: dict[str, Any]) -> None:
+        self.note(kind, actor, data)
+
+    def note(self, kind: str, actor: str, data: dict[str, Any]) -> None:
         """Queue an audit event; it is written with the answer's next write (one transaction),
         or by `flush_audit` when the answer ends."""
         self.pending_audit.append((kind, actor, {"seq": self.customer_seq, **data}))
@@ -273,51 +285,7 @@ class Answer:
         prepared = await database_sync_to_async(self.prepare)(provider)
         if prepared is None:
             return
-        context, intent, passages = prepared
-        self.group = context.conversation.group_name
-        await self.audit(
-            "routing.rules",
-            "router",
-            {
-                "matched": intent is not None,
-                "rule": intent.rule if intent else None,
-                "reason": intent.reason if intent else None,
-                "words": list(intent.words) if intent else [],
-            },
-        )
-        if intent is None:
-            await self.audit(
-                "routing.retrieval",
-                "router",
-                {
-                    "articles": [
-                        {"id": p.article_id, "score": round(p.score, 4)} for p in passages
-                    ],
-                    "top_score": round(passages[0].score, 4) if passages else 0.0,
-                },
-            )
-        signals = Signals(
-            tier="strong" if context.conversation.tier == "strong" else "fast",
-            single_tier=provider.name == "local",
-            rule_intent=intent.reason if intent else None,
-            top_retrieval_score=passages[0].score if passages else 0.0,
-            repeated_question_count=repeat_count(context.question, context.earlier_questions),
-            said_not_helpful=said_not_helpful(context.question),
-            negative_sentiment=negative_sentiment(context.question),
-            customer_turns=context.customer_turns,
-        )
-        decision = decide(signals, self.thresholds)
-        budget = settings.LADDER_CONVERSATION_TOKEN_BUDGET
-        if decision.action != "handoff" and context.conversation.model_tokens >= budget:
-            await self.audit(
-                "limit.token_budget",
-                "system",
-                {"model_tokens": context.conversation.model_tokens, "budget": budget},
-            )
-            decision = Decision(
-                "handoff", "human", reasons.PROVIDER_ERROR, {"limit": "token_budget"}
-            )
-        await self.audit("routing.decision", "router", decision.as_audit())
+        context, passages, signals, decision = prepared
         cache_key = ""
         if decision.action in ("call_model", "escalate") and self.cacheable(context, passages):
             cache_key = answer_cache_key(context.question, [p.article_id for p in passages])
@@ -383,17 +351,70 @@ class Answer:
                 return
             signals = outcome.signals
 
-    def prepare(self, provider: Any) -> tuple[Context, Any, list[Passage]] | None:
+    def prepare(self, provider: Any) -> tuple[Context, list[Passage], Signals, Decision] | None:
         """Everything before the first decision in one trip to the database thread: the
-        conversation, the rules, the passages and whether the first tier may be called."""
+        conversation, the rules, the passages, the decision and whether its tier may be called.
+
+        The answer's seq is not reserved here but in a trip of its own right before the model
+        call: a handoff that lands while the answer is prepared must still stop the model."""
         context = _load_context(self.conversation_id, self.customer_seq)
         if context is None:
             return None
+        self.group = context.conversation.group_name
         intent = detect_intent(context.question)
         passages = search_passages(context.question) if intent is None else []
-        first_tier = "strong" if context.conversation.tier == "strong" else "fast"
+        signals, decision = self.first_decision(provider, context, intent, passages)
+        first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
-        return context, intent, passages
+        return context, passages, signals, decision
+
+    def first_decision(
+        self, provider: Any, context: Context, intent: Any, passages: list[Passage]
+    ) -> tuple[Signals, Decision]:
+        self.note(
+            "routing.rules",
+            "router",
+            {
+                "matched": intent is not None,
+                "rule": intent.rule if intent else None,
+                "reason": intent.reason if intent else None,
+                "words": list(intent.words) if intent else [],
+            },
+        )
+        if intent is None:
+            self.note(
+                "routing.retrieval",
+                "router",
+                {
+                    "articles": [
+                        {"id": p.article_id, "score": round(p.score, 4)} for p in passages
+                    ],
+                    "top_score": round(passages[0].score, 4) if passages else 0.0,
+                },
+            )
+        signals = Signals(
+            tier="strong" if context.conversation.tier == "strong" else "fast",
+            single_tier=provider.name == "local",
+            rule_intent=intent.reason if intent else None,
+            top_retrieval_score=passages[0].score if passages else 0.0,
+            repeated_question_count=repeat_count(context.question, context.earlier_questions),
+            said_not_helpful=said_not_helpful(context.question),
+            negative_sentiment=negative_sentiment(context.question),
+            customer_turns=context.customer_turns,
+        )
+        decision = decide(signals, self.thresholds)
+        budget = settings.LADDER_CONVERSATION_TOKEN_BUDGET
+        if decision.action != "handoff" and context.conversation.model_tokens >= budget:
+            self.note(
+                "limit.token_budget",
+                "system",
+                {"model_tokens": context.conversation.model_tokens, "budget": budget},
+            )
+            decision = Decision(
+                "handoff", "human", reasons.PROVIDER_ERROR, {"limit": "token_budget"}
+            )
+        self.note("routing.decision", "router", decision.as_audit())
+        return signals, decision
 
     def release_if_streamed(self, outcome: TierOutcome) -> None:
         if outcome.streamed:
@@ -475,13 +496,21 @@ class Answer:
         """The seq this answer will take; refused (TakenOver) once people have the conversation,
         checked under the row lock right before any model is called."""
         if self.reserved is None:
-            try:
-                self.reserved = await database_sync_to_async(actions.do_begin_assistant_message)(
-                    self.conversation_id, tier=tier, model=model, audit_before=self.take_audit()
-                )
-            except actions.ActionRefused as refused:
-                raise TakenOver from refused
+            await database_sync_to_async(self.reserve_now)(tier, model)
+        assert self.reserved is not None
         return self.reserved
+
+    def reserve_now(self, tier: str, model: str) -> None:
+        """`reserve`, on the database thread."""
+        entries = self.take_audit()
+        try:
+            self.reserved = actions.do_begin_assistant_message(
+                self.conversation_id, tier=tier, model=model, audit_before=entries
+            )
+        except actions.ActionRefused as refused:
+            # Rolled back with the refusal: the router's events are written when it stops.
+            self.pending_audit[:0] = entries
+            raise TakenOver from refused
 
     async def call_model(
         self,
@@ -671,9 +700,7 @@ class Answer:
         if provider_name == "local":
             return
         add_spend(tier, cost)
-        Conversation.objects.filter(pk=self.conversation_id).update(
-            model_tokens=F("model_tokens") + tokens
-        )
+        add_to_column(Conversation, self.conversation_id, "model_tokens", tokens)
         breaker = self.breaker(model)
         if error is None:
             if breaker.record_success():

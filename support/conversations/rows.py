@@ -1,6 +1,6 @@
-"""Plain INSERT and UPDATE statements for the rows every chat message writes (messages, audit
-events, the conversation's counters): the ORM's save machinery costs several times the
-statement itself, on the one database thread every conversation shares."""
+"""Plain statements for the rows every chat message reads and writes (conversations, messages,
+audit events, the conversation's counters): the ORM's query compilation and save machinery cost
+several times the statement itself, on the one database thread every conversation shares."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def insert_row_returning_pk(
         return int(cursor.fetchone()[0])
 
 
-def update_row(model: type[models.Model], pk: int, **values: Any) -> None:
+def update_row(model: type[models.Model], pk: int, /, **values: Any) -> None:
     quote = connection.ops.quote_name
     columns = tuple(values)
     assignments = ", ".join(f"{quote(model._meta.get_field(c).column)} = %s" for c in columns)
@@ -63,4 +63,80 @@ def update_row(model: type[models.Model], pk: int, **values: Any) -> None:
             f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
             f"WHERE {quote(model._meta.pk.column)} = %s",
             [*_db_values(model, columns, list(values.values())), pk],
+        )
+
+
+@cache
+def _select_plan(
+    model: type[models.Model], columns: tuple[str, ...], where: str, suffix: str, for_update: bool
+) -> tuple[str, tuple[tuple[tuple[Any, ...], Any], ...]]:
+    """The SELECT statement and, for each column, the converters the ORM would apply."""
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in columns]
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608 - model names only
+        f"FROM {quote(model._meta.db_table)} WHERE {where}{suffix}{lock}"
+    )
+    converters = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.append((tuple(found), column))
+    return sql, tuple(converters)
+
+
+def select_values(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    where: str,
+    params: Sequence[Any],
+    *,
+    suffix: str = "",
+    for_update: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Rows of `columns` (field names) as Python values, like `values_list`, without compiling
+    a query each time. `where` and `suffix` (ORDER BY, LIMIT) name columns as the table does."""
+    sql, converters = _select_plan(model, columns, where, suffix, for_update)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not any(found for found, _ in converters):
+        return [tuple(row) for row in rows]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, (found, column) in enumerate(converters):
+            for converter in found:
+                values[position] = converter(values[position], column, connection)
+        converted.append(tuple(values))
+    return converted
+
+
+@cache
+def _concrete_names(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    fields = model._meta.concrete_fields
+    return tuple(f.name for f in fields), tuple(f.attname for f in fields)
+
+
+def select_instance[M: models.Model](
+    model: type[M], where: str, params: Sequence[Any], *, for_update: bool = False
+) -> M | None:
+    """The first row matching `where` as a model instance (every concrete field loaded)."""
+    names, attnames = _concrete_names(model)
+    rows = select_values(model, names, where, params, suffix=" LIMIT 1", for_update=for_update)
+    if not rows:
+        return None
+    return model.from_db(connection.alias, list(attnames), rows[0])
+
+
+def add_to_column(model: type[models.Model], pk: int, name: str, amount: int) -> None:
+    """`name = name + amount` on one row (a counter), without reading it first."""
+    quote = connection.ops.quote_name
+    column = quote(model._meta.get_field(name).column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} SET {column} = {column} + %s "  # noqa: S608
+            f"WHERE {quote(model._meta.pk.column)} = %s",
+            [amount, pk],
         )

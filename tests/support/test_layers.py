@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from channels.exceptions import ChannelFull
 
 from support import layers
 from support.layers import LocalChannelLayer
@@ -56,3 +57,38 @@ async def test_expired_messages_are_still_swept(monkeypatch):
 
     assert stale not in layer.channels
     assert stale not in layer.groups.get("conversation.a", {})
+
+
+async def test_each_member_gets_its_own_copy_of_an_event():
+    # A consumer that changes what it received must not change what another socket gets.
+    layer = LocalChannelLayer()
+    first, second = await layer.new_channel(), await layer.new_channel()
+    for channel in (first, second):
+        await layer.group_add("conversation.a", channel)
+    await layer.group_send("conversation.a", {"type": "chat.stream_delta", "text": "Hi"})
+    await layer.group_send(
+        "conversation.a", {"type": "chat.stream_end", "frame": {"seq": 2, "text": "Hi"}}
+    )
+
+    delta, end = await layer.receive(first), await layer.receive(first)
+    delta["text"] = "changed"
+    end["frame"]["text"] = "changed"
+
+    assert (await layer.receive(second))["text"] == "Hi"
+    assert (await layer.receive(second))["frame"]["text"] == "Hi"
+
+
+async def test_a_bad_channel_name_is_still_refused():
+    layer = LocalChannelLayer()
+    with pytest.raises(TypeError):
+        await layer.send("not a valid name!", {"type": "chat.status"})
+    with pytest.raises(TypeError):
+        await layer.receive("not a valid name!")
+
+
+async def test_a_full_channel_refuses_more():
+    layer = LocalChannelLayer(capacity=1)
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "chat.status"})
+    with pytest.raises(ChannelFull):
+        await layer.send(channel, {"type": "chat.status"})

@@ -6,6 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from support.conversations import agent_actions, answering
+from support.conversations.audit import verify_chain
 from support.conversations.models import AuditEvent, Conversation, Message
 from tests.support.conversations.chat import open_chat, send_message
 
@@ -60,4 +61,26 @@ async def test_no_model_is_called_after_a_handoff_that_lands_mid_answer(demo_kb,
     story = await kinds()
     assert "handoff" in story
     assert "model.call" not in story[story.index("handoff") :]
+    await socket.disconnect()
+
+
+async def test_the_routers_decision_is_audited_even_when_a_handoff_stops_the_model(
+    demo_kb, settings
+):
+    # The reservation refused under the row lock rolls back; the decision must still be kept.
+    settings.LADDER_LOCAL_CHUNK_PAUSE_MS = 0
+    socket, welcome = await open_chat()
+    await send_message(socket, "How long does shipping take?")
+    await socket.send_json_to({"type": "handoff"})
+    await answering.wait_for_answers()
+
+    @database_sync_to_async
+    def story() -> tuple[list[str], list]:
+        conversation = Conversation.objects.get(public_id=welcome["conversation"])
+        events = list(conversation.audit_events.order_by("index"))
+        return [e.kind for e in events], verify_chain(conversation, events)
+
+    kinds, problems = await story()
+    assert "routing.decision" in kinds
+    assert problems == []
     await socket.disconnect()

@@ -1,0 +1,139 @@
+"""The hot paths read and write rows with plain statements; what they read and store must be
+exactly what the ORM would, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from routing.ledger import add_spend, spent_today_usd
+from support.conversations import actions
+from support.conversations.answering import _load_context
+from support.conversations.audit import verify_chain
+from support.conversations.models import AuditEvent, Conversation, Message, MessageState
+from support.conversations.rows import select_instance, select_values
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_row_read_by_a_plain_statement_equals_the_orm_read():
+    conversation = actions.do_start_conversation(origin="https://shop.example", language="de")
+    actions.do_record_customer_message(conversation.pk, client_id="c1", text="Wo ist mein Paket?")
+
+    plain = select_instance(Conversation, "id = %s", [conversation.pk])
+    orm = Conversation.objects.get(pk=conversation.pk)
+
+    assert plain is not None
+    for field in Conversation._meta.concrete_fields:
+        assert getattr(plain, field.attname) == getattr(orm, field.attname), field.name
+    event = AuditEvent.objects.get(conversation=conversation, index=1)
+    data, created_at = select_values(AuditEvent, ("data", "created_at"), "id = %s", [event.pk])[0]
+    assert (data, created_at) == (event.data, event.created_at)
+
+
+def test_a_started_conversation_is_stored_whole_and_its_chain_verifies():
+    conversation = actions.do_start_conversation(origin="https://shop.example", language="fr")
+
+    stored = Conversation.objects.get(pk=conversation.pk)
+    assert stored.public_id == conversation.public_id
+    assert (stored.status, stored.tier, stored.origin, stored.language) == (
+        "ai",
+        "fast",
+        "https://shop.example",
+        "fr",
+    )
+    assert stored.created_at is not None and stored.created_at <= timezone.now()
+    assert verify_chain(stored, stored.audit_events.order_by("index")) == []
+
+
+def test_a_resent_client_id_gets_the_stored_message_back_and_stores_nothing():
+    conversation = actions.do_start_conversation()
+    first = actions.do_record_customer_message(conversation.pk, client_id="same", text="Hello")
+    again = actions.do_record_customer_message(conversation.pk, client_id="same", text="Hello")
+
+    assert (first.created, again.created) == (True, False)
+    assert again.message.pk == first.message.pk
+    assert again.conversation.pk == conversation.pk
+    assert Message.objects.filter(conversation=conversation).count() == 1
+
+
+def test_the_context_holds_the_question_and_earlier_turns_but_not_notices_or_streams():
+    conversation = actions.do_start_conversation()
+    actions.do_record_customer_message(conversation.pk, client_id="a", text="First question")
+    answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
+    actions.do_finish_assistant_message(
+        answer.pk,
+        text="First answer",
+        interrupted=False,
+        audit_kind="model.call",
+        audit_data={},
+        usage={"model": "m"},
+    )
+    actions.do_post_system_message(conversation.pk, "A notice")
+    asked = actions.do_record_customer_message(conversation.pk, client_id="b", text="Second one")
+
+    context = _load_context(conversation.pk, asked.message.seq)
+
+    assert context is not None
+    assert context.question == "Second one"
+    assert context.history == [("user", "First question"), ("assistant", "First answer")]
+    assert context.customer_turns == 2
+    assert context.conversation.pk == conversation.pk
+
+
+def test_an_answered_question_has_no_context_to_answer_again():
+    conversation = actions.do_start_conversation()
+    asked = actions.do_record_customer_message(conversation.pk, client_id="a", text="Question")
+    answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
+    # Still streaming: the question is not answered yet.
+    assert _load_context(conversation.pk, asked.message.seq) is not None
+    actions.do_finish_assistant_message(
+        answer.pk,
+        text="Answer",
+        interrupted=False,
+        audit_kind="model.call",
+        audit_data={},
+        usage={"model": "m"},
+    )
+
+    assert _load_context(conversation.pk, asked.message.seq) is None
+    assert _load_context(conversation.pk, answer.seq) is None  # not a customer message
+
+
+def test_a_finished_answer_is_stored_with_its_usage_under_its_reserved_seq():
+    conversation = actions.do_start_conversation()
+    actions.do_record_customer_message(conversation.pk, client_id="a", text="Question")
+    reserved = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
+
+    stored = actions.do_finish_assistant_message(
+        reserved.pk,
+        text="Answer",
+        interrupted=True,
+        audit_kind="model.call",
+        audit_data={"answer_seq": reserved.seq},
+        usage={"model": "claude-x", "output_tokens": 12, "cost_usd": Decimal("0.00012")},
+    )
+
+    row = Message.objects.get(pk=reserved.pk)
+    assert (row.seq, row.text, row.state, row.model, row.output_tokens, row.cost_usd) == (
+        reserved.seq,
+        "Answer",
+        MessageState.INTERRUPTED,
+        "claude-x",
+        12,
+        Decimal("0.00012"),
+    )
+    assert stored.as_frame()["interrupted"] is True
+    conversation.refresh_from_db()
+    assert verify_chain(conversation, conversation.audit_events.order_by("index")) == []
+
+
+def test_todays_spend_is_read_as_the_orm_stores_it():
+    assert spent_today_usd("fast") == Decimal(0)
+    add_spend("fast", Decimal("0.001"))
+    add_spend("fast", Decimal("0.003"))
+
+    assert spent_today_usd("fast") == Decimal("0.004")
+    assert spent_today_usd("strong") == Decimal(0)
