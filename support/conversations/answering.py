@@ -112,7 +112,13 @@ def schedule_answer(conversation_id: int, customer_seq: int, acked_at: float) ->
 
 async def wait_for_answers() -> None:
     """Wait until every answer task of this process has finished (tests, shutdown)."""
-    while _tasks:
+    loop = asyncio.get_running_loop()
+    while True:
+        # A task whose loop has closed never runs its done callback (nor, if unfinished, on):
+        # forget it here, or this would spin on it for ever.
+        _tasks.difference_update([t for t in _tasks if t.done() or t.get_loop() is not loop])
+        if not _tasks:
+            return
         await asyncio.gather(*list(_tasks), return_exceptions=True)
 
 
