@@ -24,6 +24,18 @@ def _fresh_channel_layer(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_abuse_limits():
+    """Rate windows and socket counts are per process and keyed by client address, which every
+    test shares: each test starts with none, or a fast suite trips the per-address limit."""
+    consumers = sys.modules.get("support.conversations.consumers")
+    if consumers is not None:
+        consumers._windows.clear()
+        consumers._limit_audited_at.clear()
+        consumers.OPEN_SOCKETS.open.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 async def _answers_finish_within_their_test():
     """Answer tasks run on after a socket closes; let them end before the test's loop does."""
     yield

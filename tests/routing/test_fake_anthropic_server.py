@@ -322,8 +322,10 @@ async def test_first_token_delay_and_token_rate_pace_the_stream(fake_anthropic, 
             arrivals.append(time.perf_counter() - started)
     assert len(arrivals) == 10
     assert 0.15 <= arrivals[0] < 0.5
-    # Ten tokens at 50 a second: the last one about 180 ms after the first.
-    assert 0.15 <= arrivals[-1] - arrivals[0] < 0.6
+    # Ten tokens at 50 a second: the last one no sooner than 150 + 9 x 20 ms after the request.
+    # (A busy client may read the first ones late and the rest in a burst, so the gap between
+    # first and last arrival proves nothing; the server's schedule bounds the last from below.)
+    assert 0.32 <= arrivals[-1] < 1.5
 
 
 async def test_requests_are_recorded_with_method_path_headers_and_body(fake_anthropic, sdk):

@@ -6,21 +6,12 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from support.conversations import consumers
 from support.conversations.models import AuditEvent, Message
 from tests.plugins.personas import chat_socket
 
 from .chat import TIMEOUT_S, open_chat, send_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_windows():
-    consumers._windows.clear()
-    consumers._limit_audited_at.clear()
-    yield
-    consumers._windows.clear()
 
 
 async def test_messages_over_the_per_conversation_rate_are_refused_with_a_retry_time(
