@@ -83,10 +83,6 @@ def _insert_fields(model: type[Any]) -> tuple[Any, ...]:
 AuditEntry = tuple[str, str, dict[str, Any]]  # kind, actor, data
 
 
-def _append_all(conversation: Conversation, entries: Sequence[AuditEntry]) -> None:
-    append_events(conversation, entries)
-
-
 def _publish_message(conversation: Conversation, message: Message) -> None:
     publish_after_commit(
         conversation.group_name, {"type": "chat.message", "frame": message.as_frame()}
@@ -203,7 +199,7 @@ def do_begin_assistant_message(
     """
     with transaction.atomic():
         conversation = _locked(conversation_id)
-        _append_all(conversation, audit_before)
+        append_events(conversation, audit_before)
         if conversation.status != Status.AI:
             # While people have the conversation no model answers in it.
             raise ActionRefused("not_with_ai", f"the conversation is {conversation.status}")
@@ -229,7 +225,7 @@ def do_finish_assistant_message(
             raise Message.DoesNotExist(f"no message {message_id}")
         conversation = _locked(message.conversation_id)
         message.conversation = conversation
-        _append_all(conversation, audit_before)
+        append_events(conversation, audit_before)
         message.text = text
         message.state = MessageState.INTERRUPTED if interrupted else MessageState.COMPLETE
         message.updated_at = timezone.now()
@@ -274,7 +270,7 @@ def do_record_audits(conversation_id: int, entries: Sequence[AuditEntry]) -> Non
     if not entries:
         return
     with transaction.atomic():
-        _append_all(_locked(conversation_id), entries)
+        append_events(_locked(conversation_id), entries)
 
 
 def _set_status(conversation: Conversation, new_status: str, *, reason: str, actor: str) -> None:
@@ -320,7 +316,7 @@ def do_request_handoff(
     """
     with transaction.atomic():
         conversation = _locked(conversation_id)
-        _append_all(conversation, audit_before)
+        append_events(conversation, audit_before)
         reserved = (
             Message.objects.filter(pk=reserved_message_id, state=MessageState.STREAMING).first()
             if reserved_message_id
