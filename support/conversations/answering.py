@@ -269,9 +269,6 @@ class Answer:
         self.circuit_opened: dict[str, Any] | None = None
         self.group = ""
 
-    async def audit(self, kind: str, actor: str, data: dict[str, Any]) -> None:
-        self.note(kind, actor, data)
-
     def note(self, kind: str, actor: str, data: dict[str, Any]) -> None:
         """Queue an audit event; it is written with the answer's next write (one transaction),
         or by `flush_audit` when the answer ends."""
@@ -307,7 +304,7 @@ class Answer:
                     local = get_provider("local")
                     signals = replace(signals, single_tier=True, provider_error=None)
                     outcome = await self.call_model(local, signals, context, passages)
-                    await self.audit("routing.decision", "router", outcome.decision.as_audit())
+                    self.note("routing.decision", "router", outcome.decision.as_audit())
                     self.release_if_streamed(outcome)
                     if outcome.decision.action == "answer":
                         return
@@ -332,14 +329,14 @@ class Answer:
                 else await database_sync_to_async(self.tier_blocked)(signals.tier, provider)
             )
             if blocked:
-                await self.audit(f"limit.{blocked}", "system", {"tier": signals.tier})
+                self.note(f"limit.{blocked}", "system", {"tier": signals.tier})
                 signals = replace(signals, provider_error=blocked)
                 decision = decide(signals, self.thresholds)
-                await self.audit("routing.decision", "router", decision.as_audit())
+                self.note("routing.decision", "router", decision.as_audit())
                 continue
             outcome = await self.call_model(provider, signals, context, passages)
             decision = outcome.decision
-            await self.audit("routing.decision", "router", decision.as_audit())
+            self.note("routing.decision", "router", decision.as_audit())
             self.release_if_streamed(outcome)
             if decision.action == "answer":
                 if cache_key and outcome.control_raw:
@@ -688,9 +685,9 @@ class Answer:
             end_live_stream(self.conversation_id)
         else:
             await after_stream(self.book_call)(*booking)
-            await self.audit("model.call", f"model:{billed_model}", call)
+            self.note("model.call", f"model:{billed_model}", call)
         if self.circuit_opened is not None:
-            await self.audit("circuit.opened", "system", self.circuit_opened)
+            self.note("circuit.opened", "system", self.circuit_opened)
             self.circuit_opened = None
 
     def book_call(
