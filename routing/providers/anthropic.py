@@ -23,13 +23,12 @@ EFFORT_LEVELS = ("low", "medium", "high", "xhigh", "max")
 EFFORT_OFF = ("", "off", "none")
 CONNECT_TIMEOUT_S = 5.0
 
-# Clients are shared per key, endpoint and retry count on each event loop (an httpx client
-# cannot cross loops, and a client per call would reconnect every time). httpx's pool scans all
-# its connections for every new request, so hundreds of concurrent streams on one client cost
-# seconds of CPU per burst: a loop gets another client once each it has carries this many
-# streams. The clients share one SSL context: building one costs ~20-70 ms of the event loop.
-STREAMS_PER_CLIENT = 32
-MAX_CLIENTS_PER_LOOP = 16
+# One client per event loop and (key, endpoint, retry count): an HTTP client cannot cross loops,
+# and a client per call would reconnect every time. The client is the SDK's aiohttp-backed one
+# (its `aiohttp` extra): streaming costs about a fifth less CPU than with httpx's own
+# transport, whose pool also scanned every connection for each new request; aiohttp's keeps
+# them by host, so hundreds of concurrent streams share one client. The clients share one SSL
+# context: building one costs ~20-70 ms of the event loop.
 _ClientKey = tuple[str | None, str | None, int]
 
 
@@ -39,58 +38,32 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx2.create_ssl_context()
 
 
-class _SharedClients:
-    """The clients of one event loop and one (key, endpoint, retries), with streams in flight."""
-
-    def __init__(self, api_key: str | None, base_url: str | None, max_retries: int) -> None:
-        self.options = {"api_key": api_key, "base_url": base_url, "max_retries": max_retries}
-        self.streams_in_flight: list[list[Any]] = []  # [client, streams] pairs
-
-    def acquire(self) -> anthropic.AsyncAnthropic:
-        if self.streams_in_flight:
-            least_busy = min(self.streams_in_flight, key=lambda pair: pair[1])
-            if (
-                least_busy[1] < STREAMS_PER_CLIENT
-                or len(self.streams_in_flight) >= MAX_CLIENTS_PER_LOOP
-            ):
-                least_busy[1] += 1
-                return least_busy[0]
-        client = anthropic.AsyncAnthropic(
-            **self.options, http_client=anthropic.DefaultAsyncHttpxClient(verify=_ssl_context())
-        )
-        self.streams_in_flight.append([client, 1])
-        return client
-
-    def release(self, client: anthropic.AsyncAnthropic) -> None:
-        for pair in self.streams_in_flight:
-            if pair[0] is client:
-                pair[1] -= 1
-
-    async def close(self) -> None:
-        for client, _ in self.streams_in_flight:
-            with contextlib.suppress(Exception):
-                await client.close()
-        self.streams_in_flight.clear()
+_shared: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[_ClientKey, anthropic.AsyncAnthropic]
+] = weakref.WeakKeyDictionary()
 
 
-_shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_ClientKey, _SharedClients]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def shared_clients(api_key: str | None, base_url: str | None, max_retries: int) -> _SharedClients:
+def shared_client(
+    api_key: str | None, base_url: str | None, max_retries: int
+) -> anthropic.AsyncAnthropic:
     per_loop = _shared.setdefault(asyncio.get_running_loop(), {})
     key = (api_key, base_url, max_retries)
     if key not in per_loop:
-        per_loop[key] = _SharedClients(api_key, base_url, max_retries)
+        per_loop[key] = anthropic.AsyncAnthropic(
+            api_key=api_key,
+            base_url=base_url,
+            max_retries=max_retries,
+            http_client=anthropic.DefaultAioHttpClient(verify=_ssl_context()),
+        )
     return per_loop[key]
 
 
 async def close_shared_clients() -> None:
     """Close the running loop's clients and their connections (at shutdown, or a test's end:
     a client left to the garbage collector tries to close itself on whatever loop runs then)."""
-    for clients in _shared.pop(asyncio.get_running_loop(), {}).values():
-        await clients.close()
+    for client in _shared.pop(asyncio.get_running_loop(), {}).values():
+        with contextlib.suppress(Exception):
+            await client.close()
 
 
 def _status_kind(status_code: int) -> str:
@@ -189,17 +162,13 @@ class AnthropicProvider:
         body = self.request_body(request)
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        clients = shared_clients(self.api_key, self.base_url, self.max_retries)
-        client = clients.acquire()
-        try:
-            # aclosing: a caller that stops early closes the HTTP stream now, not at GC time.
-            async with contextlib.aclosing(
-                self._stream_with(client, body, request.model, loop, started)
-            ) as events:
-                async for event in events:
-                    yield event
-        finally:
-            clients.release(client)
+        client = shared_client(self.api_key, self.base_url, self.max_retries)
+        # aclosing: a caller that stops early closes the HTTP stream now, not at GC time.
+        async with contextlib.aclosing(
+            self._stream_with(client, body, request.model, loop, started)
+        ) as events:
+            async for event in events:
+                yield event
 
     async def _stream_with(
         self,

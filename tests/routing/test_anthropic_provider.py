@@ -274,31 +274,28 @@ async def test_unreachable_api_fails_as_connection(settings):
     assert error.kind == "connection"
 
 
-async def test_concurrent_streams_spread_over_a_few_clients_and_quiet_loops_keep_one(
-    fake_anthropic, monkeypatch
-):
+async def test_concurrent_streams_on_a_loop_share_one_client_and_one_ssl_context(fake_anthropic):
     from routing.providers import anthropic as backend
 
-    monkeypatch.setattr(backend, "STREAMS_PER_CLIENT", 4)  # the spreading, at a test's scale
     provider = AnthropicProvider.from_settings()
     fake_anthropic.configure(first_token_ms=150)
     await answer()
-    clients = backend.shared_clients(provider.api_key, provider.base_url, provider.max_retries)
-    assert len(clients.streams_in_flight) == 1
+    client = backend.shared_client(provider.api_key, provider.base_url, provider.max_retries)
 
-    streams = [provider.stream(ask()) for _ in range(backend.STREAMS_PER_CLIENT * 2 + 1)]
+    streams = [provider.stream(ask()) for _ in range(9)]
     firsts = await asyncio.gather(*(anext(stream) for stream in streams))
     assert all(isinstance(first, Started) for first in firsts)
-    # httpx's pool scans every connection per request: busy loops get more, smaller pools.
-    assert len(clients.streams_in_flight) == 3
-    # Each new client reuses one SSL context: building one would stall the event loop.
-    contexts = {
-        id(client._client._transport._pool._ssl_context) for client, _ in clients.streams_in_flight
-    }
-    assert len(contexts) == 1
+    # The nine streams are in flight at once, on the one client of this loop.
+    assert (
+        backend.shared_client(provider.api_key, provider.base_url, provider.max_retries) is client
+    )
+    assert fake_anthropic.stats()["active_streams"] == 9
+    # Its transport reuses the process's SSL context: building one would stall the event loop.
+    assert client._client._transport.ssl_context is backend._ssl_context()
     for stream in streams:
         await stream.aclose()
-    assert [streams for _, streams in clients.streams_in_flight] == [0, 0, 0]
+    deltas, _ = await answer()
+    assert deltas
 
 
 async def test_caller_stopping_early_closes_the_stream_and_the_next_call_works(fake_anthropic):
