@@ -31,3 +31,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What the process has loaded so far (Django, the apps, the SDK) lives as long as it does: moved
+# out of the collector's reach, a full collection under load walks only what requests made
+# (measured: without this, one full collection stopped the event loop for 127 ms mid-load).
+import gc  # noqa: E402
+
+gc.freeze()
