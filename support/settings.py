@@ -208,6 +208,8 @@ LADDER_KB_PASSAGES = env.int("LADDER_KB_PASSAGES", default=3)
 # Streaming: deltas are gathered and sent every this many ms (or at this many characters).
 LADDER_DELTA_FLUSH_MS = env.int("LADDER_DELTA_FLUSH_MS", default=40)
 LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
+# Database threads for conversations' work (0: one on SQLite, four on PostgreSQL).
+LADDER_CONVERSATION_DB_THREADS = env.int("LADDER_CONVERSATION_DB_THREADS", default=0)
 # An answer still "streaming" this long after its last write belongs to a process that died.
 LADDER_STALE_STREAM_S = env.int("LADDER_STALE_STREAM_S", default=120)
 

@@ -217,8 +217,10 @@ def do_finish_assistant_message(
     audit_data: dict[str, Any],
     usage: dict[str, Any],
     audit_before: Sequence[AuditEntry] = (),
+    audit_after: Sequence[AuditEntry] = (),
 ) -> Message:
-    """Store a streamed answer under the seq it took at its start, with what it cost."""
+    """Store a streamed answer under the seq it took at its start, with what it cost: its
+    audit event goes between the events before it and those after it, in one transaction."""
     with transaction.atomic():
         message = select_instance(Message, "id = %s", [message_id])
         if message is None:
@@ -240,6 +242,7 @@ def do_finish_assistant_message(
             **usage,
         )
         append_event(conversation, audit_kind, f"model:{message.model or message.tier}", audit_data)
+        append_events(conversation, audit_after)
     return message
 
 

@@ -48,6 +48,7 @@ from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.search import search_passages
 
 from . import actions
+from .dbthreads import in_conversation
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_column, select_instance, select_values
 
@@ -236,7 +237,7 @@ async def _handoff(
             audit_before=audit_before or (),
         )
 
-    await database_sync_to_async(run)()
+    await in_conversation(conversation_id, run)()
 
 
 @dataclass
@@ -272,7 +273,10 @@ class Answer:
     def note(self, kind: str, actor: str, data: dict[str, Any]) -> None:
         """Queue an audit event; it is written with the answer's next write (one transaction),
         or by `flush_audit` when the answer ends."""
-        self.pending_audit.append((kind, actor, {"seq": self.customer_seq, **data}))
+        self.pending_audit.append(self.entry(kind, actor, data))
+
+    def entry(self, kind: str, actor: str, data: dict[str, Any]) -> actions.AuditEntry:
+        return (kind, actor, {"seq": self.customer_seq, **data})
 
     def take_audit(self) -> list[actions.AuditEntry]:
         entries, self.pending_audit = self.pending_audit, []
@@ -285,7 +289,7 @@ class Answer:
 
     async def run(self) -> None:
         provider = get_provider()
-        prepared = await database_sync_to_async(self.prepare)(provider)
+        prepared = await in_conversation(self.conversation_id, self.prepare)(provider)
         if prepared is None:
             return
         context, passages, signals, decision = prepared
@@ -304,7 +308,6 @@ class Answer:
                     local = get_provider("local")
                     signals = replace(signals, single_tier=True, provider_error=None)
                     outcome = await self.call_model(local, signals, context, passages)
-                    self.note("routing.decision", "router", outcome.decision.as_audit())
                     self.release_if_streamed(outcome)
                     if outcome.decision.action == "answer":
                         return
@@ -320,13 +323,16 @@ class Answer:
                 signals = replace(
                     signals, tier="strong", control=None, stop_reason=None, provider_error=None
                 )
-                await database_sync_to_async(
-                    Conversation.objects.filter(pk=self.conversation_id).update
+                await in_conversation(
+                    self.conversation_id,
+                    Conversation.objects.filter(pk=self.conversation_id).update,
                 )(tier="strong")
             blocked = (
                 self.blocked_tiers.pop(signals.tier)
                 if signals.tier in self.blocked_tiers
-                else await database_sync_to_async(self.tier_blocked)(signals.tier, provider)
+                else await in_conversation(self.conversation_id, self.tier_blocked)(
+                    signals.tier, provider
+                )
             )
             if blocked:
                 self.note(f"limit.{blocked}", "system", {"tier": signals.tier})
@@ -336,7 +342,6 @@ class Answer:
                 continue
             outcome = await self.call_model(provider, signals, context, passages)
             decision = outcome.decision
-            self.note("routing.decision", "router", decision.as_audit())
             self.release_if_streamed(outcome)
             if decision.action == "answer":
                 if cache_key and outcome.control_raw:
@@ -431,7 +436,7 @@ class Answer:
         return bool(settings.LADDER_ANSWER_CACHE and passages and context.customer_turns == 1)
 
     async def serve_cached(self, key: str) -> bool:
-        entry = await database_sync_to_async(cached_answer)(key)
+        entry = await in_conversation(self.conversation_id, cached_answer)(key)
         if entry is None:
             return False
         message = await self.reserve(entry.tier, entry.model)
@@ -499,7 +504,7 @@ class Answer:
         """The seq this answer will take; refused (TakenOver) once people have the conversation,
         checked under the row lock right before any model is called."""
         if self.reserved is None:
-            await database_sync_to_async(self.reserve_now)(tier, model)
+            await in_conversation(self.conversation_id, self.reserve_now)(tier, model)
         assert self.reserved is not None
         return self.reserved
 
@@ -596,6 +601,8 @@ class Answer:
     async def record_call(
         self, outcome: TierOutcome, tier: str, model: str, provider_name: str, started: float
     ) -> None:
+        assert outcome.decision is not None
+        decision_entry = self.entry("routing.decision", "router", outcome.decision.as_audit())
         finished = outcome.finished
         if finished is not None:
             usage = {
@@ -659,8 +666,10 @@ class Answer:
             audit_before = self.take_audit()
 
             def book_and_store() -> Message:
-                # One trip to the database thread: the booking, then the stored answer.
+                # One trip to the database thread: the booking, then the stored answer with the
+                # call's audit events and the decision taken on it (no trip of their own).
                 self.book_call(*booking)
+                audit_after = [*self.take_circuit_note(), decision_entry]
                 return actions.do_finish_assistant_message(
                     message.pk,
                     text=text,
@@ -669,6 +678,7 @@ class Answer:
                     audit_data={"seq": self.customer_seq, "answer_seq": message.seq, **call},
                     usage=fields,
                     audit_before=audit_before,
+                    audit_after=audit_after,
                 )
 
             stored = await after_stream(book_and_store)()
@@ -686,9 +696,12 @@ class Answer:
         else:
             await after_stream(self.book_call)(*booking)
             self.note("model.call", f"model:{billed_model}", call)
-        if self.circuit_opened is not None:
-            self.note("circuit.opened", "system", self.circuit_opened)
-            self.circuit_opened = None
+            self.pending_audit += [*self.take_circuit_note(), decision_entry]
+
+    def take_circuit_note(self) -> list[actions.AuditEntry]:
+        """The `circuit.opened` event this call's booking caused, if it did."""
+        opened, self.circuit_opened = self.circuit_opened, None
+        return [] if opened is None else [self.entry("circuit.opened", "system", opened)]
 
     def book_call(
         self,
@@ -736,7 +749,7 @@ async def request_person(conversation_id: int) -> None:
             details={"via": "handoff_button"},
         )
 
-    await database_sync_to_async(run)()
+    await in_conversation(conversation_id, run)()
 
 
 class StreamEmitter:

@@ -12,12 +12,13 @@ import re
 import time
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import actions, answering, housekeeping, recovery
 from .actions import ActionRefused
+from .dbthreads import in_any_conversation, in_conversation
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
 from .models import Conversation, Message, MessageState, Status
 from .tokens import make_token, read_token
@@ -75,14 +76,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
     conversation: Conversation | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        # Live chat events touch no database: skip channels' close_old_connections round trip
-        # through the database thread, which every delta on every socket would otherwise pay.
-        if message["type"].startswith("chat."):
-            handler = getattr(self, message["type"].replace(".", "_"), None)
-            if handler is not None:
-                await handler(message)
-                return
-        await super().dispatch(message)
+        # Straight to the handler, without channels' close_old_connections round trip through
+        # the database thread first: live chat events touch no database, and every handler
+        # that does goes through database_sync_to_async (see dbthreads), which closes stale
+        # connections on the thread that uses them. Under load that extra trip queued each
+        # customer's message behind other conversations' database work before it was read.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.delivered: set[int] = set()
@@ -195,21 +197,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "invalid_field", "`language` must be a language tag such as `en-GB`."
             )
         if token is None:
-            conversation = await database_sync_to_async(actions.do_start_conversation)(
+            conversation = await in_any_conversation(actions.do_start_conversation)(
                 origin=self.origin, client_ip=self.client_ip, language=language
             )
         else:
             public_id = read_token(token)
-            found = (
-                await database_sync_to_async(_load_by_public_id)(public_id) if public_id else None
-            )
+            found = await in_any_conversation(_load_by_public_id)(public_id) if public_id else None
             if found is None:
                 raise FrameRefused("bad_token", "That conversation token is not valid here.")
             conversation = found
         self.conversation = conversation
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
         history = (
-            await database_sync_to_async(_history)(conversation.pk, last_seq)
+            await in_conversation(conversation.pk, _history)(conversation.pk, last_seq)
             if token is not None
             else []
         )
@@ -252,7 +252,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
         text = actions.check_customer_text(frame.get("text"))
         await self.check_rate(client_id)
-        stored = await database_sync_to_async(actions.do_record_customer_message)(
+        stored = await in_conversation(self.conversation.pk, actions.do_record_customer_message)(
             self.conversation.pk, client_id=client_id, text=text
         )
         acked_at = time.perf_counter()
@@ -274,14 +274,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not wait_s:
             return
         # A resend of a message already stored is never refused: it only gets its ack again.
-        if await database_sync_to_async(
-            Message.objects.filter(conversation_id=conversation_id, client_id=client_id).exists
+        if await in_conversation(
+            conversation_id,
+            Message.objects.filter(conversation_id=conversation_id, client_id=client_id).exists,
         )():
             return
         now = time.monotonic()
         if now - _limit_audited_at.get(conversation_id, -3600.0) >= 60:
             _limit_audited_at[conversation_id] = now
-            await database_sync_to_async(actions.do_record_audit)(
+            await in_conversation(conversation_id, actions.do_record_audit)(
                 conversation_id,
                 "limit.rate_limited",
                 "system",
@@ -302,12 +303,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_solved(self, frame: dict[str, Any]) -> None:
         """The customer says the answer solved it (the widget's "Yes, that solved it")."""
         assert self.conversation is not None
-        await database_sync_to_async(actions.do_mark_solved)(self.conversation.pk)
+        await in_conversation(self.conversation.pk, actions.do_mark_solved)(self.conversation.pk)
 
     async def on_rating(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
         score, comment = actions.check_rating(frame.get("score"), frame.get("comment"))
-        await database_sync_to_async(actions.do_rate_conversation)(
+        await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
             self.conversation.pk, score=score, comment=comment
         )
 
@@ -316,7 +317,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         assert self.conversation is not None
         from .agent_actions import do_record_follow_up_email
 
-        await database_sync_to_async(do_record_follow_up_email)(
+        await in_conversation(self.conversation.pk, do_record_follow_up_email)(
             self.conversation.pk, frame.get("email")
         )
         await self.send_frame({"type": "email_saved"})

@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import answering
 from .audit import append_event
+from .dbthreads import in_conversation
 from .live import publish_after_commit
 from .models import Conversation, Message, MessageState, Role, Status
 
@@ -71,10 +71,10 @@ async def resume_unanswered(conversation_id: int) -> None:
         return
     # With one process (the in-memory layer) a stream this process is not running is dead.
     single_process = not settings.REDIS_URL
-    await database_sync_to_async(close_dead_streams)(
+    await in_conversation(conversation_id, close_dead_streams)(
         conversation_id, older_than_s=0 if single_process else None
     )
-    seq = await database_sync_to_async(unanswered_customer_seq)(conversation_id)
+    seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
     if seq is not None:
         answering.schedule_answer(conversation_id, seq, time.perf_counter())
 
