@@ -65,7 +65,6 @@ class LiveStream:
 
     seq: int
     text: str = ""
-    chunks: int = 0
     # With a shared (Redis) layer: the task that tells sockets on other processes, which
     # joined mid-answer, the text so far.
     catch_up: asyncio.Task[None] | None = None
@@ -782,8 +781,8 @@ class StreamEmitter:
         await self.layer.group_send(self.group, event)
 
     async def serve_catch_ups(self, channel: str) -> None:
-        """Answer sockets that joined this answer mid-way on another process: the text sent
-        so far and the index of its last delta. Ends when the stream does (cancelled)."""
+        """Answer sockets that joined this answer mid-way on another process, or missed a
+        piece of it: the text sent so far. Ends when the stream does (cancelled)."""
         while True:
             request = await self.layer.receive(channel)
             reply_to = request.get("reply_to")
@@ -794,7 +793,6 @@ class StreamEmitter:
                 {
                     "type": "chat.stream_catch_up",
                     "seq": self.live.seq,
-                    "index": self.live.chunks,
                     "text": self.live.text,
                 },
             )
@@ -809,15 +807,17 @@ class StreamEmitter:
         if not self.pending:
             return
         text, self.pending = self.pending, ""
+        # Where this piece starts in the answer: a socket that missed a piece (a shared layer
+        # may drop an event) sees the gap and fills it from the text so far.
+        offset = len(self.live.text)
         self.live.text += text
-        self.live.chunks += 1
         self.last_flush = time.perf_counter()
         await self.layer.group_send(
             self.group,
             {
                 "type": "chat.stream_delta",
                 "seq": self.live.seq,
-                "index": self.live.chunks,
+                "offset": offset,
                 "text": text,
                 **({"source": self.source} if self.source else {}),
             },

@@ -88,7 +88,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.delivered: set[int] = set()
-        self.streaming: dict[int, int] = {}  # seq -> last delta index sent
+        self.streaming: dict[int, int] = {}  # seq -> characters of the answer sent so far
         # seq -> deltas held while another process is asked for the answer's text so far
         self.catching_up: dict[int, list[dict[str, Any]]] = {}
         self.origin = self._header("origin")
@@ -229,7 +229,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Read without an await in between, so no delta slips between snapshot and relay.
         live = answering.LIVE_STREAMS.get(conversation.pk)
         if live is not None and live.seq not in self.delivered:
-            self.streaming[live.seq] = live.chunks
+            self.streaming[live.seq] = len(live.text)
             await self.send_frame({"type": "message_start", "seq": live.seq, "role": "assistant"})
             if live.text:
                 await self.send_frame({"type": "delta", "seq": live.seq, "text": live.text})
@@ -343,20 +343,36 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
 
     async def chat_stream_delta(self, event: dict[str, Any]) -> None:
-        seq = event["seq"]
-        sent_index = self.streaming.get(seq)
-        if sent_index is None:
+        seq, offset, text = event["seq"], event["offset"], event["text"]
+        sent = self.streaming.get(seq)
+        if sent is None or seq in self.catching_up:
             await self.catch_up(event)
             return
-        if event["index"] <= sent_index:
+        if offset > sent:
+            # A piece of this answer never arrived (a shared layer may drop an event): fill
+            # the gap from the text so far, here if this process streams it, else from the
+            # process that does.
+            live = answering.LIVE_STREAMS.get(self.conversation.pk) if self.conversation else None
+            if live is None or live.seq != seq or len(live.text) < offset:
+                await self.catch_up(event)
+                return
+            await self.send_answer_text(seq, live.text[:offset])
+        await self.send_answer_text(seq, text, offset)
+
+    async def send_answer_text(self, seq: int, text: str, offset: int = 0) -> None:
+        """Send what of `text` (the answer's characters from `offset` on) this socket has not
+        sent yet."""
+        sent = self.streaming[seq]
+        end = offset + len(text)
+        if end <= sent:
             return
-        self.streaming[seq] = event["index"]
-        await self.send_frame({"type": "delta", "seq": seq, "text": event["text"]})
+        self.streaming[seq] = end
+        await self.send_frame({"type": "delta", "seq": seq, "text": text[sent - offset :]})
 
     async def catch_up(self, event: dict[str, Any]) -> None:
-        """An answer another process streams, joined mid-way: ask that process for the text so
-        far and hold the deltas until it answers. (Without a source, message_end brings the
-        answer whole.)"""
+        """An answer another process streams, joined mid-way or with a piece missing: ask that
+        process for the text so far and hold the deltas until it answers. (Without a source,
+        message_end brings the rest.)"""
         seq, source = event["seq"], event.get("source")
         if seq in self.delivered or not isinstance(source, str):
             return
@@ -372,12 +388,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def chat_stream_catch_up(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
         held = self.catching_up.pop(seq, None)
-        if held is None or seq in self.delivered or seq in self.streaming:
+        if held is None or seq in self.delivered:
             return
-        self.streaming[seq] = event["index"]
-        await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
-        if event["text"]:
-            await self.send_frame({"type": "delta", "seq": seq, "text": event["text"]})
+        if seq not in self.streaming:
+            self.streaming[seq] = 0
+            await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
+        await self.send_answer_text(seq, event["text"])
         for later in held:
             await self.chat_stream_delta(later)
 
@@ -387,11 +403,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if seq in self.delivered:
             return
         self.delivered.add(seq)
-        if self.streaming.pop(seq, None) is None:
+        if seq not in self.streaming:
             await self.send_frame(event["frame"])
             return
-        if event.get("tail"):
-            await self.send_frame({"type": "delta", "seq": seq, "text": event["tail"]})
+        # The streamed part of the stored text; whatever of it never arrived goes out now.
+        tail = event.get("tail") or ""
+        stored = event["frame"].get("text", "")
+        await self.send_answer_text(seq, stored[: len(stored) - len(tail)])
+        del self.streaming[seq]
+        if tail:
+            await self.send_frame({"type": "delta", "seq": seq, "text": tail})
         frame: dict[str, Any] = {"type": "message_end", "seq": seq}
         if event["frame"].get("interrupted"):
             frame["interrupted"] = True

@@ -150,7 +150,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             {
                 "type": "transcript.delta",
                 "seq": event["seq"],
-                "index": event["index"],
+                "offset": event["offset"],
                 "text": event["text"],
             }
         )
