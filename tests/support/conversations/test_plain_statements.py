@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from routing.ledger import add_spend, spent_today_usd
+from routing.models import DailySpend
 from support.conversations import actions
 from support.conversations.answering import _load_context
 from support.conversations.audit import verify_chain
@@ -137,3 +138,12 @@ def test_todays_spend_is_read_as_the_orm_stores_it():
 
     assert spent_today_usd("fast") == Decimal("0.004")
     assert spent_today_usd("strong") == Decimal(0)
+
+
+def test_spend_is_added_by_a_plain_statement_as_the_orm_would_store_it():
+    costs = [Decimal("0.000123"), Decimal("0.0105"), Decimal("1.25"), Decimal("0.000001")]
+    for cost in costs:
+        add_spend("strong", cost)
+    row = DailySpend.objects.get(day=timezone.now().date(), tier="strong")
+    assert (row.cost_usd, row.calls) == (sum(costs), len(costs))
+    assert not DailySpend.objects.filter(tier="fast").exists()
