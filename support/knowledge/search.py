@@ -7,7 +7,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
@@ -50,6 +50,8 @@ MAX_QUESTION_TERMS = 24
 # Stems this long also meet longer words that begin with them (ship: shipment, cancel:
 # cancellation, deliver: delivery); shorter ones meet only their own forms (car is not card).
 MIN_PREFIX_LENGTH = 4
+# Prefix lookups each passage remembers (a bound on the memory of a long-running process).
+REMEMBERED_TERMS = 64
 # The share of a passage's score earned by its article's title matching the question.
 TITLE_SHARE = 0.25
 
@@ -134,6 +136,9 @@ class Vocabulary:
 
     stems: frozenset[str]
     words: frozenset[str]
+    # Terms already looked up by prefix (a scan of every word), and whether they matched:
+    # common questions ask about the same terms of the same passages again and again.
+    prefix_hits: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, text: str) -> Vocabulary:
@@ -142,8 +147,13 @@ class Vocabulary:
     def mentions(self, term: str) -> bool:
         if term in self.stems:
             return True
-        prefix = prefix_of(term)
-        return len(prefix) >= MIN_PREFIX_LENGTH and any(w.startswith(prefix) for w in self.words)
+        hit = self.prefix_hits.get(term)
+        if hit is None:
+            prefix = prefix_of(term)
+            hit = len(prefix) >= MIN_PREFIX_LENGTH and any(w.startswith(prefix) for w in self.words)
+            if len(self.prefix_hits) < REMEMBERED_TERMS:
+                self.prefix_hits[term] = hit
+        return hit
 
 
 @functools.lru_cache(maxsize=16384)
