@@ -15,47 +15,38 @@ from django.utils import timezone
 
 from .models import CachedAnswer, DailySpend, ProviderCircuit
 
+# The day's row of a tier, for the plain statements below (columns as the table names them).
+DAY_AND_TIER = "day = %s AND tier = %s"
+
+
+def _day_and_tier(day: date, tier: str) -> list[object]:
+    return [DailySpend._meta.get_field("day").get_db_prep_value(day, connection), tier]
+
 
 def spent_today_usd(tier: str) -> Decimal:
-    # A plain statement: it runs before every model call, on the database thread every
-    # conversation shares, where compiling the ORM query cost more than running it.
+    # A plain statement: it runs before every model call, and compiling the ORM query cost
+    # more than running it.
     from support.conversations.rows import select_values
 
-    day = DailySpend._meta.get_field("day").get_db_prep_value(timezone.now().date(), connection)
-    rows = select_values(DailySpend, ("cost_usd",), "day = %s AND tier = %s", [day, tier])
+    where = _day_and_tier(timezone.now().date(), tier)
+    rows = select_values(DailySpend, ("cost_usd",), DAY_AND_TIER, where)
     return rows[0][0] if rows else Decimal(0)
 
 
 def add_spend(tier: str, cost: Decimal) -> None:
+    # A plain statement: it runs after every model call, and compiling the ORM's update with
+    # its F() expressions cost more than running it.
+    from support.conversations.rows import add_to_columns
+
     day = timezone.now().date()
-    if _add_to_day(day, tier, cost):
+    where = _day_and_tier(day, tier)
+    if add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1):
         return
     try:
         with transaction.atomic():
             DailySpend.objects.create(day=day, tier=tier, cost_usd=cost, calls=1)
     except IntegrityError:
-        _add_to_day(day, tier, cost)
-
-
-def _add_to_day(day: date, tier: str, cost: Decimal) -> bool:
-    """The cost and one call added to the day's row of a tier; False when it has none yet.
-    A plain statement: it runs after every model call, and compiling the ORM's update with
-    its F() expressions cost more than running it."""
-    field = DailySpend._meta.get_field
-    quote = connection.ops.quote_name
-    cost_usd, calls = quote(field("cost_usd").column), quote(field("calls").column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(DailySpend._meta.db_table)} "  # noqa: S608
-            f"SET {cost_usd} = {cost_usd} + %s, {calls} = {calls} + 1 "
-            f"WHERE {quote(field('day').column)} = %s AND {quote(field('tier').column)} = %s",
-            [
-                field("cost_usd").get_db_prep_save(cost, connection),
-                field("day").get_db_prep_value(day, connection),
-                tier,
-            ],
-        )
-        return cursor.rowcount > 0
+        add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1)
 
 
 def normalise_question(question: str) -> str:

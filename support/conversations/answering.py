@@ -50,7 +50,7 @@ from support.knowledge.search import search_passages
 from . import actions
 from .dbthreads import in_conversation
 from .models import Conversation, Message, MessageState, Role, Status
-from .rows import add_to_column, select_instance, select_values
+from .rows import add_to_columns, select_instance, select_values
 
 logger = logging.getLogger("ladder.answering")
 
@@ -168,8 +168,8 @@ class Context:
 
 
 def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
-    # Plain statements, not ORM queries: this runs for every answer on the database thread
-    # all conversations share, and compiling the queries cost more than running them.
+    # Plain statements, not ORM queries: this runs for every answer, and compiling the
+    # queries cost more than running them.
     conversation = select_instance(Conversation, "id = %s", [conversation_id])
     if conversation is None or conversation.status != Status.AI:
         return None
@@ -715,7 +715,7 @@ class Answer:
         if provider_name == "local":
             return
         add_spend(tier, cost)
-        add_to_column(Conversation, self.conversation_id, "model_tokens", tokens)
+        add_to_columns(Conversation, "id = %s", [self.conversation_id], model_tokens=tokens)
         breaker = self.breaker(model)
         if error is None:
             if breaker.record_success():

@@ -1,6 +1,7 @@
 """Plain statements for the rows every chat message reads and writes (conversations, messages,
-audit events, the conversation's counters): the ORM's query compilation and save machinery cost
-several times the statement itself, on the one database thread every conversation shares."""
+audit events, the conversation's counters, the day's spend): the ORM's query compilation and
+save machinery cost several times the statement itself, on the database threads every answer
+goes through."""
 
 from __future__ import annotations
 
@@ -130,13 +131,20 @@ def select_instance[M: models.Model](
     return model.from_db(connection.alias, list(attnames), rows[0])
 
 
-def add_to_column(model: type[models.Model], pk: int, name: str, amount: int) -> None:
-    """`name = name + amount` on one row (a counter), without reading it first."""
+def add_to_columns(
+    model: type[models.Model], where: str, params: Sequence[Any], /, **amounts: Any
+) -> int:
+    """`column = column + amount` for each of `amounts` (counters, totals) on the rows matching
+    `where`, without reading them first; the number of rows changed."""
     quote = connection.ops.quote_name
-    column = quote(model._meta.get_field(name).column)
+    columns = tuple(amounts)
+    assignments = ", ".join(
+        f"{column} = {column} + %s"
+        for column in (quote(model._meta.get_field(c).column) for c in columns)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(model._meta.db_table)} SET {column} = {column} + %s "  # noqa: S608
-            f"WHERE {quote(model._meta.pk.column)} = %s",
-            [amount, pk],
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {where}",  # noqa: S608
+            [*_db_values(model, columns, list(amounts.values())), *params],
         )
+        return cursor.rowcount
