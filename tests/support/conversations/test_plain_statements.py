@@ -60,18 +60,22 @@ def test_a_resent_client_id_gets_the_stored_message_back_and_stores_nothing():
     assert Message.objects.filter(conversation=conversation).count() == 1
 
 
-def test_the_context_holds_the_question_and_earlier_turns_but_not_notices_or_streams():
-    conversation = actions.do_start_conversation()
-    actions.do_record_customer_message(conversation.pk, client_id="a", text="First question")
-    answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
+def finish_answer(answer: Message, text: str) -> None:
     actions.do_finish_assistant_message(
         answer.pk,
-        text="First answer",
+        text=text,
         interrupted=False,
         audit_kind="model.call",
         audit_data={},
         usage={"model": "m"},
     )
+
+
+def test_the_context_holds_the_question_and_earlier_turns_but_not_notices_or_streams():
+    conversation = actions.do_start_conversation()
+    actions.do_record_customer_message(conversation.pk, client_id="a", text="First question")
+    answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
+    finish_answer(answer, "First answer")
     actions.do_post_system_message(conversation.pk, "A notice")
     asked = actions.do_record_customer_message(conversation.pk, client_id="b", text="Second one")
 
@@ -90,14 +94,7 @@ def test_an_answered_question_has_no_context_to_answer_again():
     answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
     # Still streaming: the question is not answered yet.
     assert _load_context(conversation.pk, asked.message.seq) is not None
-    actions.do_finish_assistant_message(
-        answer.pk,
-        text="Answer",
-        interrupted=False,
-        audit_kind="model.call",
-        audit_data={},
-        usage={"model": "m"},
-    )
+    finish_answer(answer, "Answer")
 
     assert _load_context(conversation.pk, asked.message.seq) is None
     assert _load_context(conversation.pk, answer.seq) is None  # not a customer message
