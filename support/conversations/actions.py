@@ -40,8 +40,8 @@ class ActionRefused(ValueError):
 
 def _locked(conversation_id: int) -> Conversation:
     """The conversation row, locked until the transaction ends (PostgreSQL row lock; SQLite
-    takes the database write lock at BEGIN IMMEDIATE). A prepared statement, not an ORM query:
-    every message and answer takes this lock on the database thread all conversations share."""
+    takes the database write lock at BEGIN IMMEDIATE). A plain statement, not an ORM query:
+    every message and answer takes this lock."""
     conversation = select_instance(Conversation, "id = %s", [conversation_id], for_update=True)
     if conversation is None:
         raise Conversation.DoesNotExist(f"no conversation {conversation_id}")

@@ -12,12 +12,10 @@ from django.utils import timezone
 
 from .actions import conversations_idle_with_ai, do_close_idle_conversation
 
-DEFAULT_IDLE_CLOSE_MINUTES = 30
-
 
 def idle_close_minutes() -> int:
     """Minutes of silence before the system closes an AI conversation (0: never)."""
-    return int(getattr(settings, "LADDER_AI_IDLE_CLOSE_MINUTES", DEFAULT_IDLE_CLOSE_MINUTES))
+    return settings.LADDER_AI_IDLE_CLOSE_MINUTES
 
 
 def idle_conversation_ids(idle_minutes: int, limit: int | None = None) -> list[int]:
