@@ -224,15 +224,26 @@ LADDER_CIRCUIT_FAILURES = env.int("LADDER_CIRCUIT_FAILURES", default=3)
 LADDER_CIRCUIT_COOLDOWN_S = env.float("LADDER_CIRCUIT_COOLDOWN_S", default=30.0)
 # Conversations untouched this many days are erased by `manage.py apply_retention` (0: never).
 LADDER_RETENTION_DAYS = env.int("LADDER_RETENTION_DAYS", default=0)
-# Abuse limits (per process): customer messages per conversation and per client IP per minute,
-# and open chat sockets per client IP.
+# Abuse limits on the chat socket (shared by every process through Redis when REDIS_URL is
+# set; an IPv6 client counts by its /64): customer messages per conversation and per address
+# a minute; frames of any type per socket and per address a minute; conversation changes
+# (handoff, solved, rating, email) per socket and per address a minute; new conversations per
+# address an hour; open chat sockets per address (per process).
 LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION = env.int(
     "LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION", default=20
 )
 LADDER_MESSAGES_PER_MINUTE_PER_IP = env.int("LADDER_MESSAGES_PER_MINUTE_PER_IP", default=60)
+LADDER_FRAMES_PER_MINUTE_PER_SOCKET = env.int("LADDER_FRAMES_PER_MINUTE_PER_SOCKET", default=60)
+LADDER_FRAMES_PER_MINUTE_PER_IP = env.int("LADDER_FRAMES_PER_MINUTE_PER_IP", default=600)
+LADDER_ACTIONS_PER_MINUTE_PER_SOCKET = env.int("LADDER_ACTIONS_PER_MINUTE_PER_SOCKET", default=10)
+LADDER_ACTIONS_PER_MINUTE_PER_IP = env.int("LADDER_ACTIONS_PER_MINUTE_PER_IP", default=60)
+LADDER_CONVERSATIONS_PER_HOUR_PER_IP = env.int("LADDER_CONVERSATIONS_PER_HOUR_PER_IP", default=60)
 LADDER_MAX_SOCKETS_PER_IP = env.int("LADDER_MAX_SOCKETS_PER_IP", default=20)
-# Trust X-Forwarded-For from the load balancer for the client IP (only behind a proxy you run).
+# Trust X-Forwarded-For from the load balancer for the client IP (only behind a proxy you run):
+# the right-most address in it that is not one of LADDER_TRUSTED_PROXIES (addresses or CIDR
+# ranges; when set, a peer outside them is taken as the client and its header ignored).
 LADDER_TRUST_X_FORWARDED_FOR = env.bool("LADDER_TRUST_X_FORWARDED_FOR", default=False)
+LADDER_TRUSTED_PROXIES = env.list("LADDER_TRUSTED_PROXIES", default=[])
 
 # Inbox: an agent counts as online while an inbox socket of theirs pinged this recently (s).
 LADDER_PRESENCE_TIMEOUT_S = env.int("LADDER_PRESENCE_TIMEOUT_S", default=90)

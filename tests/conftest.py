@@ -24,15 +24,17 @@ def _fresh_channel_layer(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_abuse_limits():
-    """Rate windows and socket counts are per process and keyed by client address, which every
-    test shares: each test starts with none, or a fast suite trips the per-address limit."""
-    consumers = sys.modules.get("support.conversations.consumers")
-    if consumers is not None:
-        consumers._windows.clear()
-        consumers._limit_audited_at.clear()
-        consumers.OPEN_SOCKETS.open.clear()
+def _fresh_abuse_limits(settings):
+    """Rate counters (here, or in Redis) and socket counts are keyed by client address, which
+    every test shares: each test starts with none, or a fast suite trips the per-address
+    limits."""
+    from support.conversations import consumers, limits
+
+    limits.LIMITER.forget()
+    limits.reset_shared_counters()
+    consumers.OPEN_SOCKETS.open.clear()
     yield
+    limits.LIMITER.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,17 @@ from django.conf import settings
 from . import actions, answering, housekeeping, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
-from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
+from .limits import (
+    LIMITER,
+    Rate,
+    SocketCounter,
+    client_address,
+    frame_rates,
+    limit_key,
+    parse_networks,
+    per_hour,
+    per_minute,
+)
 from .models import Conversation, Message, MessageState, Status
 from .tokens import make_token, read_token
 
@@ -40,16 +50,8 @@ class FrameRefused(Exception):
 
 
 OPEN_SOCKETS = SocketCounter()
-_windows: dict[tuple[str, int], SlidingWindow] = {}
-# When each conversation was last audited as rate-limited (one event a minute is enough).
-_limit_audited_at: dict[int, float] = {}
-
-
-def _window(name: str, per_minute: int) -> SlidingWindow:
-    key = (name, per_minute)
-    if key not in _windows:
-        _windows[key] = SlidingWindow(RateLimit(per_minute, 60.0))
-    return _windows[key]
+# A limit that acts is audited at most once a minute per conversation (or address) and limit.
+AUDIT_LIMIT_EVERY = per_minute("limit-audit", 1)
 
 
 def _history(conversation_id: int, last_seq: int) -> list[Message]:
@@ -93,6 +95,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.catching_up: dict[int, list[dict[str, Any]]] = {}
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
+        # Limits count by this: the address, or an IPv6 address's /64.
+        self.client_key = limit_key(self.client_ip)
         self.counted = False
         await self.accept()
         if self.origin not in settings.WIDGET_ALLOWED_ORIGINS:
@@ -102,7 +106,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             await self.close(code=4003)
             return
-        if not OPEN_SOCKETS.try_open(self.client_ip, settings.LADDER_MAX_SOCKETS_PER_IP):
+        if not OPEN_SOCKETS.try_open(self.client_key, settings.LADDER_MAX_SOCKETS_PER_IP):
             await self.send_error(
                 "too_many_sockets",
                 f"At most {settings.LADDER_MAX_SOCKETS_PER_IP} chats may be open from one "
@@ -114,12 +118,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         housekeeping.ensure_started()
 
     def _client_ip(self) -> str:
-        if settings.LADDER_TRUST_X_FORWARDED_FOR:
-            forwarded = self._header("x-forwarded-for")
-            if forwarded:
-                return forwarded.split(",")[0].strip()
         client = self.scope.get("client") or ("", 0)
-        return str(client[0])
+        return client_address(
+            str(client[0]),
+            self._header("x-forwarded-for"),
+            trust_forwarded=settings.LADDER_TRUST_X_FORWARDED_FOR,
+            trusted_proxies=parse_networks(settings.LADDER_TRUSTED_PROXIES),
+        )
 
     def _header(self, name: str) -> str:
         for key, value in self.scope.get("headers", []):
@@ -129,7 +134,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "counted", False):
-            OPEN_SOCKETS.close(self.client_ip)
+            OPEN_SOCKETS.close(self.client_key)
             self.counted = False
         if self.conversation is not None:
             await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
@@ -144,6 +149,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         frame: dict[str, Any] | None = None
         try:
             frame = self.parse(text_data, bytes_data)
+            await self.check_frame_rate(frame["type"])
             await getattr(self, f"on_{frame['type']}")(frame)
         except FrameRefused as refused:
             await self.send_error(refused.code, refused.detail, **_echo(frame), **refused.extra)
@@ -197,6 +203,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "invalid_field", "`language` must be a language tag such as `en-GB`."
             )
         if token is None:
+            await self.check_new_conversation()
             conversation = await in_any_conversation(actions.do_start_conversation)(
                 origin=self.origin, client_ip=self.client_ip, language=language
             )
@@ -264,13 +271,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def check_rate(self, client_id: str) -> None:
         assert self.conversation is not None
         conversation_id = self.conversation.pk
-        per_conversation = _window(
-            "conversation", settings.LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION
+        per_conversation = per_minute(
+            "messages", settings.LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION
         )
-        per_ip = _window("ip", settings.LADDER_MESSAGES_PER_MINUTE_PER_IP)
-        wait_s = per_conversation.retry_after_s(str(conversation_id)) or per_ip.retry_after_s(
-            self.client_ip
-        )
+        per_address = per_minute("messages", settings.LADDER_MESSAGES_PER_MINUTE_PER_IP)
+        wait_s = await LIMITER.retry_after_s(per_conversation, f"conversation:{conversation_id}")
+        scope = "conversation"
+        if not wait_s:
+            scope = "address"
+            wait_s = await LIMITER.retry_after_s(per_address, f"address:{self.client_key}")
         if not wait_s:
             return
         # A resend of a message already stored is never refused: it only gets its ack again.
@@ -279,22 +288,77 @@ class ChatConsumer(AsyncWebsocketConsumer):
             Message.objects.filter(conversation_id=conversation_id, client_id=client_id).exists,
         )():
             return
-        now = time.monotonic()
-        if now - _limit_audited_at.get(conversation_id, -3600.0) >= 60:
-            _limit_audited_at[conversation_id] = now
-            await in_conversation(conversation_id, actions.do_record_audit)(
-                conversation_id,
-                "limit.rate_limited",
-                "system",
-                {"client_ip": self.client_ip, "retry_after_s": retry_seconds(wait_s)},
-            )
-        seconds = retry_seconds(wait_s)
-        raise FrameRefused(
-            "rate_limited",
-            f"You're sending messages too quickly; try again in {seconds} s. "
+        await self.refuse_for_rate(
+            per_address if scope == "address" else per_conversation,
+            scope,
+            wait_s,
+            "message",
+            f"You're sending messages too quickly; try again in {wait_s} s. "
             "Your message was not sent.",
-            retry_after_s=seconds,
         )
+
+    async def check_frame_rate(self, frame_type: str) -> None:
+        """Every frame counts against its socket and its address, whatever its type."""
+        for rate, scope in frame_rates(frame_type):
+            identifier = (
+                f"socket:{self.channel_name}" if scope == "socket" else f"address:{self.client_key}"
+            )
+            wait_s = await LIMITER.retry_after_s(rate, identifier)
+            if wait_s:
+                await self.refuse_for_rate(
+                    rate,
+                    scope,
+                    wait_s,
+                    frame_type,
+                    f"You're sending too quickly; try again in {wait_s} s. That was not done.",
+                )
+
+    async def check_new_conversation(self) -> None:
+        """`hello` with no token makes a conversation: limited per address, and the socket
+        closes (the widget dials again after a pause)."""
+        rate = per_hour("conversations", settings.LADDER_CONVERSATIONS_PER_HOUR_PER_IP)
+        wait_s = await LIMITER.retry_after_s(rate, f"address:{self.client_key}")
+        if wait_s:
+            await self.refuse_for_rate(
+                rate,
+                "address",
+                wait_s,
+                "hello",
+                f"Too many new chats were started from your network; try again in {wait_s} s.",
+                code="too_many_conversations",
+                close=True,
+            )
+
+    async def refuse_for_rate(
+        self,
+        rate: Rate,
+        scope: str,
+        wait_s: int,
+        frame_type: str,
+        detail: str,
+        *,
+        code: str = "rate_limited",
+        close: bool = False,
+    ) -> None:
+        """Audit the limit that acted (at most once a minute per conversation and limit; with
+        no conversation yet, a warning in the log), then refuse the frame."""
+        data = {
+            "limit": rate.name,
+            "per": scope,
+            "frame": frame_type,
+            "client_ip": self.client_ip,
+            "retry_after_s": wait_s,
+        }
+        conversation_id = self.conversation.pk if self.conversation is not None else None
+        audited_by = f"conversation:{conversation_id}" if conversation_id else self.client_key
+        if not await LIMITER.retry_after_s(AUDIT_LIMIT_EVERY, audited_by, rate.name, scope):
+            if conversation_id is None:
+                logger.warning("limit %s acted before any conversation: %s", rate.name, data)
+            else:
+                await in_conversation(conversation_id, actions.do_record_audit)(
+                    conversation_id, "limit.rate_limited", "system", data
+                )
+        raise FrameRefused(code, detail, close=close, retry_after_s=wait_s)
 
     async def on_handoff(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
