@@ -239,6 +239,8 @@ LADDER_ACTIONS_PER_MINUTE_PER_SOCKET = env.int("LADDER_ACTIONS_PER_MINUTE_PER_SO
 LADDER_ACTIONS_PER_MINUTE_PER_IP = env.int("LADDER_ACTIONS_PER_MINUTE_PER_IP", default=60)
 LADDER_CONVERSATIONS_PER_HOUR_PER_IP = env.int("LADDER_CONVERSATIONS_PER_HOUR_PER_IP", default=60)
 LADDER_MAX_SOCKETS_PER_IP = env.int("LADDER_MAX_SOCKETS_PER_IP", default=20)
+# Ratings a customer may give one resolved conversation (changing it counts; the same again not).
+LADDER_RATINGS_PER_RESOLUTION = env.int("LADDER_RATINGS_PER_RESOLUTION", default=3)
 # Trust X-Forwarded-For from the load balancer for the client IP (only behind a proxy you run):
 # the right-most address in it that is not one of LADDER_TRUSTED_PROXIES (addresses or CIDR
 # ranges; when set, a peer outside them is taken as the client and its header ignored).

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
@@ -421,8 +422,26 @@ def check_rating(score: object, comment: object) -> tuple[int, str]:
 
 
 def do_rate_conversation(conversation_id: int, *, score: int, comment: str) -> Conversation:
+    """The customer's rating of a resolved conversation. They may change it, a few times per
+    resolution (LADDER_RATINGS_PER_RESOLUTION); sending the same rating again changes nothing."""
     with transaction.atomic():
         conversation = _locked(conversation_id)
+        if conversation.status != Status.RESOLVED:
+            raise ActionRefused("not_resolved", "A conversation can be rated once it is resolved.")
+        if (conversation.rating_score, conversation.rating_comment) == (score, comment) and (
+            conversation.rated_at is not None
+            and conversation.resolved_at is not None
+            and conversation.rated_at >= conversation.resolved_at
+        ):
+            return conversation
+        ratings = AuditEvent.objects.filter(
+            conversation=conversation, kind="rating", created_at__gte=conversation.resolved_at
+        ).count()
+        if ratings >= settings.LADDER_RATINGS_PER_RESOLUTION:
+            raise ActionRefused(
+                "rating_limit_reached",
+                "You have already rated this conversation; thank you. It can't be changed again.",
+            )
         conversation.rating_score = score
         conversation.rating_comment = comment
         conversation.rated_at = timezone.now()

@@ -437,7 +437,9 @@ def do_offer_email_follow_up(conversation_id: int, *, after_s: float) -> Message
 
 
 def do_record_follow_up_email(conversation_id: int, email: object) -> Conversation:
-    """The customer left an email address for the follow-up."""
+    """The customer left an email address for the follow-up: only once it was offered in the
+    conversation's latest wait for a person (they may correct it; the action limits bound how
+    often)."""
     if not isinstance(email, str) or len(email) > 254:
         raise ActionRefused("invalid_email", "That does not look like an email address.")
     try:
@@ -446,6 +448,21 @@ def do_record_follow_up_email(conversation_id: int, email: object) -> Conversati
         raise ActionRefused("invalid_email", "That does not look like an email address.") from None
     with transaction.atomic():
         conversation = _locked(conversation_id)
+        offered = conversation.waiting_since is not None and (
+            AuditEvent.objects.filter(
+                conversation=conversation,
+                kind="follow_up.offered",
+                created_at__gte=conversation.waiting_since,
+            ).exists()
+        )
+        if not offered:
+            raise ActionRefused(
+                "follow_up_not_offered",
+                "A reply by email is offered when nobody is free to answer here; "
+                "until then, keep writing here.",
+            )
+        if conversation.customer_email == email.strip():
+            return conversation  # the same address again: nothing changes, nobody is told
         conversation.customer_email = email.strip()
         Conversation.objects.filter(pk=conversation.pk).update(
             customer_email=conversation.customer_email

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
+from support.conversations import actions
 from support.conversations.models import AuditEvent, Conversation, Message, Status
 
-from .chat import TIMEOUT_S, frames_until, open_chat, send_message, streamed_text
+from .chat import frames_until, open_chat, send_message, streamed_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,12 +127,17 @@ async def test_no_model_answers_while_the_conversation_waits_for_a_person(demo_k
 
 async def test_rating_is_stored_and_audited(demo_kb):
     socket, welcome = await open_chat()
-    await socket.send_json_to({"type": "rating", "score": 4, "comment": "Quick, thanks"})
-    await socket.send_json_to({"type": "ping"})
-    assert (await socket.receive_json_from(timeout=TIMEOUT_S)) == {"type": "pong"}
     conversation = await database_sync_to_async(Conversation.objects.get)(
         public_id=welcome["conversation"]
     )
+    await database_sync_to_async(actions.do_change_status)(
+        conversation.pk, "resolved", reason="resolved_by_agent", actor="system"
+    )
+    await socket.send_json_to({"type": "rating", "score": 4, "comment": "Quick, thanks"})
+    await socket.send_json_to({"type": "ping"})
+    # The status frame of the resolution, then the pong: no error between.
+    assert [f["type"] for f in await frames_until(socket, "pong")] == ["status", "pong"]
+    await database_sync_to_async(conversation.refresh_from_db)()
     assert (conversation.rating_score, conversation.rating_comment) == (4, "Quick, thanks")
     assert "rating" in await audit_kinds(welcome["conversation"])
     await socket.disconnect()

@@ -84,6 +84,8 @@ def test_management_command_runs_the_rule():
 
 def test_customer_email_is_kept_on_the_conversation_not_in_the_audit_trail():
     conversation = waiting_conversation()
+    waited_minutes(conversation, 5)
+    assert offer_follow_ups() == 1
     agent_actions.do_record_follow_up_email(conversation.pk, "kim@example.com")
     conversation.refresh_from_db()
     assert conversation.customer_email == "kim@example.com"
