@@ -1,4 +1,5 @@
-"""Admin pages for routing's state: circuit breakers, daily spend, the answer cache."""
+"""Admin pages for routing's state: circuit breakers, daily spend and budgets, the answer
+cache."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CachedAnswer, DailySpend, ProviderCircuit
+from .models import CachedAnswer, DailySpend, ProviderCircuit, SpendBudget
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,9 +33,17 @@ class ProviderCircuitAdmin(ReadOnlyAdmin):
 
 @admin.register(DailySpend)
 class DailySpendAdmin(ReadOnlyAdmin):
-    list_display = ("day", "tier", "cost_usd", "calls")
+    list_display = ("day", "tier", "cost_usd", "reserved_usd", "calls")
     list_filter = ("tier",)
     date_hierarchy = "day"
+
+
+@admin.register(SpendBudget)
+class SpendBudgetAdmin(ReadOnlyAdmin):
+    """Spend per client address and day, and per conversation."""
+
+    list_display = ("key", "cost_usd", "reserved_usd", "calls", "updated_at")
+    search_fields = ("key",)
 
 
 @admin.register(CachedAnswer)

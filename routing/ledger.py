@@ -1,19 +1,23 @@
-"""Spend and health bookkeeping around model calls: daily spend per tier, the answer cache,
-and circuit-breaker states mirrored for the admin."""
+"""Spend and health bookkeeping around model calls: daily spend per tier and the smaller
+budgets (per client address, per conversation) with reservations, the calls in flight, the
+answer cache, and circuit-breaker states mirrored for the admin."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import CachedAnswer, DailySpend, ProviderCircuit
+from .models import CachedAnswer, DailySpend, ProviderCircuit, SpendBudget
 
 # The day's row of a tier, for the plain statements below (columns as the table names them).
 DAY_AND_TIER = "day = %s AND tier = %s"
@@ -47,6 +51,124 @@ def add_spend(tier: str, cost: Decimal) -> None:
             DailySpend.objects.create(day=day, tier=tier, cost_usd=cost, calls=1)
     except IntegrityError:
         add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1)
+
+
+# Reservations: a call's worst-case cost is reserved against every budget it counts against
+# before the call, in one transaction and with a conditional UPDATE per budget (so concurrent
+# calls, in any process, can never together pass a cap), and settled to the real cost after.
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One budget a call counts against. `name` is what a refusal is audited as."""
+
+    name: str
+    model: type[Any]
+    lookup: dict[str, Any]
+    where: str
+    params: tuple[Any, ...]
+    cap_usd: Decimal
+
+
+def tier_budget(tier: str, cap_usd: Decimal) -> Budget:
+    day = timezone.now().date()
+    return Budget(
+        "spend_cap",
+        DailySpend,
+        {"day": day, "tier": tier},
+        DAY_AND_TIER,
+        tuple(_day_and_tier(day, tier)),
+        cap_usd,
+    )
+
+
+def address_budget(address: str, cap_usd: Decimal) -> Budget:
+    key = f"address:{address}:{timezone.now().date().isoformat()}"
+    return Budget("address_budget", SpendBudget, {"key": key}, "key = %s", (key,), cap_usd)
+
+
+def conversation_budget(conversation_id: int, cap_usd: Decimal) -> Budget:
+    key = f"conversation:{conversation_id}"
+    return Budget("conversation_budget", SpendBudget, {"key": key}, "key = %s", (key,), cap_usd)
+
+
+@dataclass
+class Reservation:
+    worst_usd: Decimal
+    budgets: tuple[Budget, ...]
+
+
+def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Budget:
+    """Reserve `worst_usd` against every budget, or against none: the budget without room."""
+    from support.conversations.rows import add_to_columns
+
+    with transaction.atomic():
+        for budget in budgets:
+            # Both sides as arithmetic: SQLite compares a bound number as text otherwise.
+            where = f"{budget.where} AND cost_usd + reserved_usd + %s - %s <= 0"
+            params = [*budget.params, worst_usd, budget.cap_usd]
+            if add_to_columns(budget.model, where, params, reserved_usd=worst_usd):
+                continue
+            if not budget.model.objects.filter(**budget.lookup).exists():
+                try:
+                    with transaction.atomic():
+                        budget.model.objects.create(**budget.lookup)
+                except IntegrityError:
+                    pass  # another call made the row first
+                if add_to_columns(budget.model, where, params, reserved_usd=worst_usd):
+                    continue
+            transaction.set_rollback(True)
+            return budget
+    return Reservation(worst_usd, tuple(budgets))
+
+
+def settle_spend(reservation: Reservation, cost: Decimal) -> None:
+    """The call ended: its reservation gives way to what it really cost."""
+    from support.conversations.rows import add_to_columns
+
+    with transaction.atomic():
+        for budget in reservation.budgets:
+            add_to_columns(
+                budget.model,
+                budget.where,
+                budget.params,
+                reserved_usd=-reservation.worst_usd,
+                cost_usd=cost,
+                calls=1,
+            )
+
+
+def release_spend(reservation: Reservation) -> None:
+    """The call never happened (or its booking failed): give the reservation back."""
+    from support.conversations.rows import add_to_columns
+
+    with transaction.atomic():
+        for budget in reservation.budgets:
+            add_to_columns(
+                budget.model, budget.where, budget.params, reserved_usd=-reservation.worst_usd
+            )
+
+
+class CallsInFlight:
+    """Model calls under way in this process, capped (settled from database threads too)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def try_acquire(self, maximum: int) -> bool:
+        with self._lock:
+            if maximum and self.count >= maximum:
+                return False
+            self.count += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.count = max(0, self.count - 1)
+
+
+CALLS_IN_FLIGHT = CallsInFlight()
 
 
 def normalise_question(question: str) -> str:

@@ -29,6 +29,8 @@ class DailySpend(models.Model):
     day = models.DateField()
     tier = models.CharField(max_length=10)
     cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    # The worst-case cost of calls under way: reserved before a call, settled after it.
+    reserved_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
     calls = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -37,6 +39,20 @@ class DailySpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.tier}: ${self.cost_usd}"
+
+
+class SpendBudget(models.Model):
+    """Model spend against one smaller budget: a client address's UTC day
+    ("address:<address>:<day>") or one conversation ("conversation:<id>")."""
+
+    key = models.CharField(max_length=120, unique=True)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    reserved_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    calls = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: ${self.cost_usd}"
 
 
 class CachedAnswer(models.Model):

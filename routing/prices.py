@@ -65,3 +65,18 @@ def cost_usd(
         + cache_read_tokens * price.cache_read_usd
     )
     return (total / MILLION).quantize(Decimal("0.00000001"))
+
+
+# Tokens a request adds around its text (roles, message boundaries), generously.
+REQUEST_OVERHEAD_TOKENS = 200
+
+
+def worst_case_cost_usd(model: str, *, prompt_bytes: int, max_output_tokens: int) -> Decimal:
+    """The most one call can cost: no token is shorter than one byte of UTF-8, every prompt
+    token billed at the dearer of input and cache-write prices, and every output token used."""
+    price = price_for(model)
+    prompt_tokens = prompt_bytes + REQUEST_OVERHEAD_TOKENS
+    total = prompt_tokens * max(price.input_usd, price.cache_write_usd) + (
+        max_output_tokens * price.output_usd
+    )
+    return (total / MILLION).quantize(Decimal("0.00000001"))

@@ -13,6 +13,8 @@ MISSING_KNOWLEDGE = "missing_knowledge"
 REPEATED_QUESTION = "repeated_question"
 MODEL_REFUSAL = "model_refusal"
 PROVIDER_ERROR = "provider_error"
+# A spend budget (the client's, the conversation's) or the cap on calls in flight acted.
+SPEND_LIMIT = "spend_limit"
 
 HANDOFF_REASONS: tuple[str, ...] = (
     CUSTOMER_REQUEST,
@@ -26,6 +28,7 @@ HANDOFF_REASONS: tuple[str, ...] = (
     REPEATED_QUESTION,
     MODEL_REFUSAL,
     PROVIDER_ERROR,
+    SPEND_LIMIT,
 )
 
 # Intents a model may state in its control line (the rest are the router's own findings).
@@ -45,6 +48,7 @@ REASON_LABELS: dict[str, str] = {
     REPEATED_QUESTION: "Asked the same thing again",
     MODEL_REFUSAL: "Model refused",
     PROVIDER_ERROR: "AI provider failed",
+    SPEND_LIMIT: "AI spend limit reached",
 }
 
 
@@ -58,6 +62,8 @@ def handoff_notice(reason: str, queue_length: int) -> str:
         SECURITY: "Your account's safety comes first: a person from our team will help you now.",
         DATA_REQUEST: "A person from our team will handle your data request.",
         PROVIDER_ERROR: "I couldn't finish that answer, so a person from our team will help.",
+        SPEND_LIMIT: "Our automatic assistant can't take more questions from you just now, so "
+        "a person from our team will help.",
     }.get(reason, "A person from our team will answer you here.")
     if queue_length <= 0:
         wait = "You're next in line."

@@ -218,6 +218,14 @@ LADDER_STALE_STREAM_S = env.int("LADDER_STALE_STREAM_S", default=120)
 LADDER_DAILY_SPEND_CAP_FAST_USD = env.float("LADDER_DAILY_SPEND_CAP_FAST_USD", default=50.0)
 LADDER_DAILY_SPEND_CAP_STRONG_USD = env.float("LADDER_DAILY_SPEND_CAP_STRONG_USD", default=50.0)
 LADDER_CONVERSATION_TOKEN_BUDGET = env.int("LADDER_CONVERSATION_TOKEN_BUDGET", default=60000)
+# Spend budgets next to the daily caps (USD; 0: none): per client address per UTC day, and per
+# conversation. A call reserves its worst-case cost against them first; one that does not fit
+# hands the conversation to people. And model calls under way at once, per process (0: any).
+LADDER_DAILY_SPEND_PER_IP_USD = env.float("LADDER_DAILY_SPEND_PER_IP_USD", default=5.0)
+LADDER_CONVERSATION_SPEND_BUDGET_USD = env.float(
+    "LADDER_CONVERSATION_SPEND_BUDGET_USD", default=1.0
+)
+LADDER_MAX_MODEL_CALLS_IN_FLIGHT = env.int("LADDER_MAX_MODEL_CALLS_IN_FLIGHT", default=200)
 LADDER_ANSWER_CACHE = env.bool("LADDER_ANSWER_CACHE", default=True)
 # Circuit breaker: this many failures in a row stop calls to a model for the cool-down.
 LADDER_CIRCUIT_FAILURES = env.int("LADDER_CIRCUIT_FAILURES", default=3)

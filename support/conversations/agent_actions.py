@@ -23,7 +23,14 @@ from django.utils import timezone
 from routing.control import ControlLineReader
 from routing.prices import cost_usd
 from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
-from routing.providers import Finished, Passage, ProviderError, ProviderRequest, get_provider
+from routing.providers import (
+    Finished,
+    Passage,
+    ProviderError,
+    ProviderRequest,
+    TextDelta,
+    get_provider,
+)
 
 from .actions import (
     MAX_MESSAGE_CHARS,
@@ -326,6 +333,7 @@ async def compose_draft(conversation_id: int, agent: Any) -> Draft:
     finished: Finished | None = None
     error: ProviderError | None = None
     text = ""
+    spend: Any = None
     if provider.name == "local":
         text = passages[0].text if passages else ""
     else:
@@ -337,16 +345,20 @@ async def compose_draft(conversation_id: int, agent: Any) -> Draft:
             passages=passages,
             max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
         )
+        spend = await _reserve_draft(conversation_id, request)
         # A model that adds a control line anyway: it is read off, never put in the draft.
         reader = ControlLineReader()
         try:
             async for event in provider.stream(request):
                 if isinstance(event, Finished):
                     finished = event
-                else:
+                elif isinstance(event, TextDelta):
                     text += reader.feed(event.text)
         except ProviderError as failed:
             error = failed
+        except BaseException:
+            await database_sync_to_async(_release_draft)(spend)
+            raise
         text = (text + reader.finish()).strip()
     usage = {
         "input_tokens": finished.input_tokens if finished else 0,
@@ -371,7 +383,9 @@ async def compose_draft(conversation_id: int, agent: Any) -> Draft:
         "draft": text,
         "error": error.kind if error else None,
     }
-    await database_sync_to_async(_record_draft)(conversation_id, agent, data, cost, provider.name)
+    await database_sync_to_async(_record_draft)(
+        conversation_id, agent, data, cost, spend if provider.name != "local" else None, error
+    )
     if error is not None:
         raise ActionRefused("draft_failed", "The model could not write a draft just now.")
     if not text:
@@ -381,15 +395,86 @@ async def compose_draft(conversation_id: int, agent: Any) -> Draft:
     return Draft(text=text, passages=passages, model=billed_model, cost_usd=f"{cost:f}")
 
 
+async def _reserve_draft(conversation_id: int, request: ProviderRequest) -> Any:
+    """Drafts obey what answers obey: the strong model's circuit breaker, the calls in flight,
+    and the daily cap and conversation budget, with the draft's worst-case cost reserved."""
+    from routing.ledger import CALLS_IN_FLIGHT, Budget, reserve_spend
+    from routing.prices import worst_case_cost_usd
+
+    from .answering import Answer, spend_budgets
+
+    refusal = ""
+    if not Answer.breaker(request.model).allows_call():
+        refusal = "circuit_open"
+    elif not CALLS_IN_FLIGHT.try_acquire(settings.LADDER_MAX_MODEL_CALLS_IN_FLIGHT):
+        refusal = "calls_in_flight"
+    else:
+        prompt = request.system + "".join(m["content"] for m in request.messages)
+        worst = worst_case_cost_usd(
+            request.model,
+            prompt_bytes=len(prompt.encode("utf-8", "surrogatepass")),
+            max_output_tokens=request.max_output_tokens,
+        )
+        reserved = await database_sync_to_async(reserve_spend)(
+            worst, spend_budgets("strong", conversation_id)
+        )
+        if not isinstance(reserved, Budget):
+            return reserved
+        CALLS_IN_FLIGHT.release()
+        refusal = reserved.name
+    await database_sync_to_async(_record_draft_refusal)(conversation_id, refusal)
+    raise ActionRefused(
+        "draft_unavailable",
+        "AI drafts are paused just now (a spending or safety limit); write the reply yourself.",
+    )
+
+
+def _record_draft_refusal(conversation_id: int, limit: str) -> None:
+    with transaction.atomic():
+        append_event(
+            _locked(conversation_id), f"limit.{limit}", "system", {"tier": "strong", "draft": True}
+        )
+
+
+def _release_draft(spend: Any) -> None:
+    from routing.ledger import CALLS_IN_FLIGHT, release_spend
+
+    CALLS_IN_FLIGHT.release()
+    release_spend(spend)
+
+
 def _record_draft(
-    conversation_id: int, agent: Any, data: dict[str, Any], cost: Any, provider_name: str
+    conversation_id: int,
+    agent: Any,
+    data: dict[str, Any],
+    cost: Any,
+    spend: Any,
+    error: ProviderError | None,
 ) -> None:
     with transaction.atomic():
         append_event(_locked(conversation_id), "draft.created", agent_actor(agent), data)
-    if provider_name != "local":
-        from routing.ledger import add_spend
+    if spend is not None:
+        from routing.ledger import CALLS_IN_FLIGHT, mirror_circuit, settle_spend
 
-        add_spend("strong", cost)
+        from .answering import Answer
+
+        settle_spend(spend, cost)
+        CALLS_IN_FLIGHT.release()
+        # The draft's call tells the strong model's breaker how the model is doing, as an
+        # answer's call does.
+        model = settings.LADDER_STRONG_MODEL
+        breaker = Answer.breaker(model)
+        if error is None:
+            if breaker.record_success():
+                mirror_circuit(model, state="closed", failures=0, error="", open_for_s=0)
+        elif breaker.record_failure():
+            mirror_circuit(
+                model,
+                state="open",
+                failures=breaker.consecutive_failures,
+                error=f"{error.kind}: {error.detail}",
+                open_for_s=breaker.cooldown_s,
+            )
 
 
 # Email follow-up when nobody is online

@@ -26,15 +26,23 @@ from routing.circuit import Breaker, breaker_for
 from routing.control import MISSING, ControlLineReader
 from routing.intents import detect_intent
 from routing.ledger import (
-    add_spend,
+    CALLS_IN_FLIGHT,
+    Budget,
+    Reservation,
+    address_budget,
     answer_cache_key,
     cached_answer,
+    conversation_budget,
     mirror_circuit,
+    release_spend,
+    reserve_spend,
+    settle_spend,
     spent_today_usd,
     store_answer,
+    tier_budget,
 )
 from routing.policy import Decision, Signals, Thresholds, decide
-from routing.prices import cost_usd
+from routing.prices import cost_usd, worst_case_cost_usd
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
 from routing.providers import (
     Finished,
@@ -102,9 +110,14 @@ def thresholds_from_settings() -> Thresholds:
     )
 
 
-def schedule_answer(conversation_id: int, customer_seq: int, acked_at: float) -> asyncio.Task[None]:
-    """Start answering in a task of its own; answers in one conversation run one at a time."""
-    task = asyncio.create_task(answer_customer_message(conversation_id, customer_seq, acked_at))
+def schedule_answer(
+    conversation_id: int, customer_seq: int, acked_at: float, client_address: str = ""
+) -> asyncio.Task[None]:
+    """Start answering in a task of its own; answers in one conversation run one at a time.
+    `client_address` (as limits count it) is whose spend budget the answer's calls use."""
+    task = asyncio.create_task(
+        answer_customer_message(conversation_id, customer_seq, acked_at, client_address)
+    )
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
     return task
@@ -127,10 +140,12 @@ def is_answering(conversation_id: int) -> bool:
     return lock is not None and lock.locked()
 
 
-async def answer_customer_message(conversation_id: int, customer_seq: int, acked_at: float) -> None:
+async def answer_customer_message(
+    conversation_id: int, customer_seq: int, acked_at: float, client_address: str = ""
+) -> None:
     lock = _locks.setdefault(conversation_id, asyncio.Lock())
     async with lock:
-        answer = Answer(conversation_id, customer_seq, acked_at)
+        answer = Answer(conversation_id, customer_seq, acked_at, client_address)
         try:
             await answer.run()
             await answer.flush_audit()
@@ -149,6 +164,7 @@ async def answer_customer_message(conversation_id: int, customer_seq: int, acked
                 answer.take_audit(),
             )
         finally:
+            await answer.release_spend()
             end_live_stream(conversation_id)
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
                 _locks.pop(conversation_id, None)
@@ -257,8 +273,13 @@ class TierOutcome:
 class Answer:
     """One answer to one customer message, from the rules to the stored reply."""
 
-    def __init__(self, conversation_id: int, customer_seq: int, acked_at: float) -> None:
+    def __init__(
+        self, conversation_id: int, customer_seq: int, acked_at: float, client_address: str = ""
+    ) -> None:
         self.conversation_id = conversation_id
+        self.client_address = client_address
+        # The worst-case cost reserved for the call under way, until it is settled.
+        self.spend: Reservation | None = None
         self.customer_seq = customer_seq
         self.acked_at = acked_at
         self.thresholds = thresholds_from_settings()
@@ -536,6 +557,9 @@ class Answer:
             passages=passages,
             max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
         )
+        refused = await self.reserve_spend(provider, request)
+        if refused is not None:
+            return self.refused_by_limit(refused, signals, model)
         await self.reserve(tier, model)
         outcome = TierOutcome(model=model, signals=signals)
         reader = ControlLineReader()
@@ -596,6 +620,48 @@ class Answer:
             outcome.decision = decide(outcome.signals, self.thresholds)
         await self.record_call(outcome, tier, model, provider.name, started)
         return outcome
+
+    async def reserve_spend(self, provider: Any, request: ProviderRequest) -> str | None:
+        """A place among the calls in flight, and the call's worst-case cost reserved against
+        the tier's daily cap, the client address's and the conversation's budgets; or the name
+        of the limit that refused."""
+        if provider.name == "local":
+            return None
+        if not CALLS_IN_FLIGHT.try_acquire(settings.LADDER_MAX_MODEL_CALLS_IN_FLIGHT):
+            return "calls_in_flight"
+        prompt = request.system + "".join(str(m.get("content", "")) for m in request.messages)
+        worst = worst_case_cost_usd(
+            request.model,
+            prompt_bytes=len(prompt.encode("utf-8", "surrogatepass")),
+            max_output_tokens=request.max_output_tokens,
+        )
+        reserved = await in_conversation(self.conversation_id, reserve_spend)(
+            worst, spend_budgets(request.tier, self.conversation_id, self.client_address)
+        )
+        if isinstance(reserved, Budget):
+            CALLS_IN_FLIGHT.release()
+            return reserved.name
+        self.spend = reserved
+        return None
+
+    def refused_by_limit(self, limit: str, signals: Signals, model: str) -> TierOutcome:
+        """No call: the tier's daily cap moves the answer on as a skipped tier does; the other
+        limits hand the conversation to people."""
+        self.note(f"limit.{limit}", "system", {"tier": signals.tier})
+        if limit == "spend_cap":
+            signals = replace(signals, provider_error=limit)
+            decision = decide(signals, self.thresholds)
+        else:
+            decision = Decision("handoff", "human", reasons.SPEND_LIMIT, {"limit": limit})
+        self.note("routing.decision", "router", decision.as_audit())
+        return TierOutcome(decision=decision, signals=signals, model=model)
+
+    async def release_spend(self) -> None:
+        """Give back a reservation no booking settled (the answer stopped before it)."""
+        spend, self.spend = self.spend, None
+        if spend is not None:
+            CALLS_IN_FLIGHT.release()
+            await after_stream(release_spend)(spend)
 
     async def record_call(
         self, outcome: TierOutcome, tier: str, model: str, provider_name: str, started: float
@@ -714,7 +780,10 @@ class Answer:
         """Spend, the conversation's token budget, and the model's circuit breaker."""
         if provider_name == "local":
             return
-        add_spend(tier, cost)
+        spend, self.spend = self.spend, None
+        if spend is not None:
+            settle_spend(spend, cost)
+            CALLS_IN_FLIGHT.release()
         add_to_columns(Conversation, "id = %s", [self.conversation_id], model_tokens=tokens)
         breaker = self.breaker(model)
         if error is None:
@@ -733,6 +802,24 @@ class Answer:
                 "failures": breaker.consecutive_failures,
                 "error": error.kind,
             }
+
+
+def spend_budgets(tier: str, conversation_id: int, client_address: str = "") -> list[Budget]:
+    """What one call counts against: the tier's daily cap, and (when set) the client address's
+    daily budget and the conversation's budget."""
+    cap = (
+        settings.LADDER_DAILY_SPEND_CAP_STRONG_USD
+        if tier == "strong"
+        else settings.LADDER_DAILY_SPEND_CAP_FAST_USD
+    )
+    budgets = [tier_budget(tier, Decimal(str(cap)))]
+    per_address = settings.LADDER_DAILY_SPEND_PER_IP_USD
+    if per_address and client_address:
+        budgets.append(address_budget(client_address, Decimal(str(per_address))))
+    per_conversation = settings.LADDER_CONVERSATION_SPEND_BUDGET_USD
+    if per_conversation:
+        budgets.append(conversation_budget(conversation_id, Decimal(str(per_conversation))))
+    return budgets
 
 
 async def request_person(conversation_id: int) -> None:

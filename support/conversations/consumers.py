@@ -266,7 +266,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.delivered.add(stored.message.seq)
         await self.send_frame({"type": "ack", "client_id": client_id, "seq": stored.message.seq})
         if stored.created and stored.conversation.status == "ai":
-            answering.schedule_answer(self.conversation.pk, stored.message.seq, acked_at)
+            answering.schedule_answer(
+                self.conversation.pk, stored.message.seq, acked_at, self.client_key
+            )
 
     async def check_rate(self, client_id: str) -> None:
         assert self.conversation is not None

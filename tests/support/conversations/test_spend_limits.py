@@ -1,0 +1,213 @@
+"""Spend no client can drain: a call reserves its worst-case cost against the day's cap, the
+client address's and the conversation's budgets before it is made; calls in flight are
+capped; a limit that acts hands the customer to a person, with what they wrote kept."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from channels.db import database_sync_to_async
+
+from routing.circuit import reset_all
+from routing.ledger import CALLS_IN_FLIGHT, address_budget
+from routing.models import DailySpend, SpendBudget
+from support.conversations import agent_actions
+from support.conversations.actions import ActionRefused
+from support.conversations.models import Message
+
+from .chat import TIMEOUT_S, frames_until, open_chat, send_message
+from .test_chat_limits import hello, socket_from
+from .test_routing_tiers import reply, story
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUESTION = "How long does shipping take?"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_breakers_and_slots():
+    reset_all()
+    CALLS_IN_FLIGHT.count = 0
+    yield
+    reset_all()
+
+
+async def answer_or_person(socket) -> list[dict]:
+    """Frames up to a finished answer or the notice that a person will answer."""
+    frames = []
+    while not frames or frames[-1]["type"] not in ("message_end", "message"):
+        frames.append(await socket.receive_json_from(timeout=TIMEOUT_S))
+    return frames
+
+
+async def handed_to_people(socket) -> list[dict]:
+    frames = await frames_until(socket, "message")
+    assert {"type": "status", "status": "waiting", "reason": "spend_limit"} in frames
+    return frames
+
+
+async def assert_kept_and_told(public_id: str, frames: list[dict], limit: str) -> None:
+    _, messages, events = await story(public_id)
+    # What the customer wrote is kept, and a person is told why in words, not codes.
+    assert [m.role for m in messages] == ["customer", "system"]
+    assert messages[0].text == QUESTION
+    assert "a person from our team will help" in frames[-1]["text"]
+    kinds = [e.kind for e in events]
+    assert f"limit.{limit}" in kinds
+    assert "model.call" not in kinds
+
+
+async def test_a_conversation_over_its_spend_budget_goes_to_a_person(
+    demo_kb, fake_anthropic, settings
+):
+    settings.LADDER_CONVERSATION_SPEND_BUDGET_USD = 0.0000001
+    socket, welcome = await open_chat()
+    await send_message(socket, QUESTION)
+    frames = await handed_to_people(socket)
+    await assert_kept_and_told(welcome["conversation"], frames, "conversation_budget")
+    assert fake_anthropic.requests == []
+    await socket.disconnect()
+
+
+async def test_an_address_over_its_daily_budget_goes_to_a_person_and_others_do_not(
+    demo_kb, fake_anthropic, settings
+):
+    settings.LADDER_DAILY_SPEND_PER_IP_USD = 0.05
+    spent = address_budget("198.51.100.66", Decimal("0.05"))
+    await database_sync_to_async(SpendBudget.objects.create)(
+        **spent.lookup, cost_usd=Decimal("0.05")
+    )
+    fake_anthropic.script(reply(0.9, "Three to five days.", repeat=None))
+    drained = socket_from("198.51.100.66")
+    welcome = await hello(drained)
+    await send_message(drained, QUESTION)
+    frames = await handed_to_people(drained)
+    await assert_kept_and_told(welcome["conversation"], frames, "address_budget")
+
+    elsewhere = socket_from("198.51.100.67")
+    await hello(elsewhere)
+    await send_message(elsewhere, QUESTION)
+    assert (await frames_until(elsewhere, "message_end"))[-1]["type"] == "message_end"
+    assert len(fake_anthropic.requests) == 1
+    for socket in (drained, elsewhere):
+        await socket.disconnect()
+
+
+async def test_past_the_calls_in_flight_a_customer_goes_to_a_person(
+    demo_kb, fake_anthropic, settings
+):
+    settings.LADDER_MAX_MODEL_CALLS_IN_FLIGHT = 1
+    # The first call is slow to start, so it is still in flight when the second question comes.
+    fake_anthropic.script(reply(0.9, "Three to five days.", first_token_ms=1500))
+    first, _ = await open_chat()
+    await send_message(first, QUESTION)
+    while not fake_anthropic.requests:  # noqa: ASYNC110 - the fake serves on its own thread
+        await asyncio.sleep(0.02)
+    second, welcome = await open_chat()
+    await send_message(second, QUESTION)
+    frames = await handed_to_people(second)
+    _, _, events = await story(welcome["conversation"])
+    assert "limit.calls_in_flight" in [e.kind for e in events]
+    assert (await frames_until(first, "message_end"))[-1]["type"] == "message_end"
+    assert len(fake_anthropic.requests) == 1
+    assert "a person from our team will help" in frames[-1]["text"]
+    for socket in (first, second):
+        await socket.disconnect()
+
+
+async def test_concurrent_calls_never_overshoot_the_daily_cap(demo_kb, fake_anthropic, settings):
+    # Room for a few worst-case calls of the fast model, not for one per customer.
+    settings.LADDER_DAILY_SPEND_CAP_FAST_USD = 0.0015
+    settings.LADDER_DAILY_SPEND_CAP_STRONG_USD = 0
+    fake_anthropic.script(
+        reply(0.9, "Three to five days.", repeat=None, first_token_ms=300, output_tokens=900)
+    )
+    customers = [await open_chat() for _ in range(8)]
+    # Every question goes out at once: their calls run side by side.
+    await asyncio.gather(
+        *(send_message(socket, f"{QUESTION} ({n})") for n, (socket, _) in enumerate(customers))
+    )
+    outcomes = [await answer_or_person(socket) for socket, _ in customers]
+    day = await database_sync_to_async(DailySpend.objects.get)(tier="fast")
+    assert day.cost_usd <= Decimal("0.0015")
+    assert day.reserved_usd == 0
+    # Only some questions reached the model; the others were answered from the knowledge
+    # base or went to people, as a tier past its cap does. Nobody was left without either.
+    assert 1 <= day.calls == len(fake_anthropic.requests) < 8
+    assert all(frames[-1]["type"] in ("message_end", "message") for frames in outcomes)
+    for socket, welcome in customers:
+        _, messages, _ = await story(welcome["conversation"])
+        assert messages[0].role == "customer"
+        assert messages[-1].role in ("assistant", "system")
+        await socket.disconnect()
+
+
+async def test_drafts_obey_the_daily_cap_and_the_breaker(fake_anthropic, dana, settings):
+    from routing.circuit import breaker_for
+    from tests.support.inbox.inbox import claimed_conversation
+
+    conversation = await database_sync_to_async(claimed_conversation)(dana, QUESTION)
+    settings.LADDER_DAILY_SPEND_CAP_STRONG_USD = 0
+    with pytest.raises(ActionRefused) as refused:
+        await agent_actions.compose_draft(conversation.pk, dana)
+    assert refused.value.code == "draft_unavailable"
+    settings.LADDER_DAILY_SPEND_CAP_STRONG_USD = 50
+    breaker = breaker_for(
+        settings.LADDER_STRONG_MODEL,
+        settings.LADDER_CIRCUIT_FAILURES,
+        settings.LADDER_CIRCUIT_COOLDOWN_S,
+    )
+    for _ in range(settings.LADDER_CIRCUIT_FAILURES):
+        breaker.record_failure()
+    with pytest.raises(ActionRefused):
+        await agent_actions.compose_draft(conversation.pk, dana)
+    assert fake_anthropic.requests == []
+    _, _, events = await story(str(conversation.public_id))
+    assert [e.kind for e in events if e.kind.startswith("limit.")] == [
+        "limit.spend_cap",
+        "limit.circuit_open",
+    ]
+    reset_all()
+    fake_anthropic.script({"text": "Three to five days."})
+    draft = await agent_actions.compose_draft(conversation.pk, dana)
+    assert draft.text == "Three to five days."
+    day = await database_sync_to_async(DailySpend.objects.get)(tier="strong")
+    assert (day.calls, day.reserved_usd) == (1, 0)
+    assert day.cost_usd > 0
+    assert not await database_sync_to_async(
+        Message.objects.filter(conversation=conversation, role="agent").exists
+    )()
+
+
+def test_reservations_from_many_threads_at_once_stay_within_the_cap():
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+
+    from routing.ledger import Reservation, reserve_spend, settle_spend, tier_budget
+
+    cap, worst = Decimal("1.00"), Decimal("0.30")
+    start = Barrier(10)
+
+    def one_call() -> bool:
+        try:
+            start.wait()
+            reserved = reserve_spend(worst, [tier_budget("fast", cap)])
+            if isinstance(reserved, Reservation):
+                settle_spend(reserved, Decimal("0.20"))
+                return True
+            return False
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        made = sum(pool.map(lambda _: one_call(), range(10)))
+    day = DailySpend.objects.get(tier="fast")
+    # Every call that went ahead had its worst case reserved while the others were under way.
+    assert day.calls == made
+    assert day.cost_usd == Decimal("0.20") * made <= cap
+    assert day.reserved_usd == 0
+    assert 3 <= made <= 5
