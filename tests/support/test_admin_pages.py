@@ -57,4 +57,5 @@ def test_each_changelist_and_first_row_renders(client, admin_user, dana, demo_kb
         "routing.CachedAnswer",
         "inbox.AgentPresence",
         "routing.DailySpend",
+        "routing.SpendBudget",
     }
