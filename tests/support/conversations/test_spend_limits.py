@@ -36,7 +36,7 @@ def _fresh_breakers_and_slots():
 
 async def answer_or_person(socket) -> list[dict]:
     """Frames up to a finished answer or the notice that a person will answer."""
-    frames = []
+    frames: list[dict] = []
     while not frames or frames[-1]["type"] not in ("message_end", "message"):
         frames.append(await socket.receive_json_from(timeout=TIMEOUT_S))
     return frames
