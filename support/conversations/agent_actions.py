@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from routing.ledger import add_spend
 from routing.model_call import DraftAudit, call_model
 from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
 from routing.providers import Passage, ProviderError, ProviderRequest, get_provider
@@ -34,6 +33,7 @@ from .actions import (
     agent_display_name,
     append_event,
 )
+from .ledger import add_spend
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 
@@ -376,10 +376,10 @@ async def compose_draft(conversation_id: int, agent: Any) -> Draft:
 async def _reserve_draft(conversation_id: int, request: ProviderRequest) -> Any:
     """Drafts obey what answers obey: the strong model's circuit breaker, the calls in flight,
     and the daily cap and conversation budget, with the draft's worst-case cost reserved."""
-    from routing.ledger import CALLS_IN_FLIGHT, Budget, reserve_spend
     from routing.prices import worst_case_cost_usd
 
     from .answering import Answer, spend_budgets
+    from .ledger import CALLS_IN_FLIGHT, Budget, reserve_spend
 
     refusal = ""
     if not Answer.breaker(request.model).allows_call():
@@ -415,7 +415,7 @@ def _record_draft_refusal(conversation_id: int, limit: str) -> None:
 
 
 def _release_draft(spend: Any) -> None:
-    from routing.ledger import CALLS_IN_FLIGHT, release_spend
+    from .ledger import CALLS_IN_FLIGHT, release_spend
 
     CALLS_IN_FLIGHT.release()
     release_spend(spend)
@@ -436,9 +436,8 @@ def _record_draft(
         if audit.provider != "local":
             add_spend("strong", audit.cost)
         return
-    from routing.ledger import CALLS_IN_FLIGHT, mirror_circuit, settle_spend
-
     from .answering import Answer
+    from .ledger import CALLS_IN_FLIGHT, mirror_circuit, settle_spend
 
     settle_spend(spend, audit.cost)
     CALLS_IN_FLIGHT.release()

@@ -24,7 +24,17 @@ from routing import reasons
 from routing.circuit import Breaker, breaker_for
 from routing.control import ControlLine
 from routing.intents import detect_intent
-from routing.ledger import (
+from routing.model_call import ModelCallResult, Usage, call_model
+from routing.policy import Decision, Signals, Thresholds, decide
+from routing.prices import worst_case_cost_usd
+from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
+from routing.providers import Passage, ProviderError, ProviderRequest, get_provider
+from routing.signals import negative_sentiment, repeat_count, said_not_helpful
+from support.knowledge.search import search_passages
+
+from . import actions
+from .dbthreads import in_conversation
+from .ledger import (
     CALLS_IN_FLIGHT,
     Budget,
     Reservation,
@@ -41,16 +51,6 @@ from routing.ledger import (
     store_answer,
     tier_budget,
 )
-from routing.model_call import ModelCallResult, Usage, call_model
-from routing.policy import Decision, Signals, Thresholds, decide
-from routing.prices import worst_case_cost_usd
-from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
-from routing.providers import Passage, ProviderError, ProviderRequest, get_provider
-from routing.signals import negative_sentiment, repeat_count, said_not_helpful
-from support.knowledge.search import search_passages
-
-from . import actions
-from .dbthreads import in_conversation
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_columns, select_instance, select_values
 

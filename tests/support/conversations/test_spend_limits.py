@@ -11,10 +11,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 from routing.circuit import reset_all
-from routing.ledger import CALLS_IN_FLIGHT, address_budget
-from routing.models import DailySpend, SpendBudget
 from support.conversations import agent_actions
 from support.conversations.actions import ActionRefused
+from support.conversations.ledger import CALLS_IN_FLIGHT, address_budget
+from support.conversations.ledger_models import DailySpend, SpendBudget
 from support.conversations.models import Message
 
 from .chat import TIMEOUT_S, frames_until, open_chat, send_message
@@ -187,7 +187,7 @@ def test_reservations_from_many_threads_at_once_stay_within_the_cap():
 
     from django.db import connection
 
-    from routing.ledger import Reservation, reserve_spend, settle_spend, tier_budget
+    from support.conversations.ledger import Reservation, reserve_spend, settle_spend, tier_budget
 
     cap, worst = Decimal("1.00"), Decimal("0.30")
     start = Barrier(10)

@@ -17,7 +17,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import CachedAnswer, DailySpend, ProviderCircuit, SpendBudget
+from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit, SpendBudget
+from .rows import add_to_columns, select_values
 
 # The day's row of a tier, for the plain statements below (columns as the table names them).
 DAY_AND_TIER = "day = %s AND tier = %s"
@@ -30,8 +31,6 @@ def _day_and_tier(day: date, tier: str) -> list[object]:
 def spent_today_usd(tier: str) -> Decimal:
     # A plain statement: it runs before every model call, and compiling the ORM query cost
     # more than running it.
-    from support.conversations.rows import select_values
-
     where = _day_and_tier(timezone.now().date(), tier)
     rows = select_values(DailySpend, ("cost_usd",), DAY_AND_TIER, where)
     return rows[0][0] if rows else Decimal(0)
@@ -40,8 +39,6 @@ def spent_today_usd(tier: str) -> Decimal:
 def add_spend(tier: str, cost: Decimal) -> None:
     # A plain statement: it runs after every model call, and compiling the ORM's update with
     # its F() expressions cost more than running it.
-    from support.conversations.rows import add_to_columns
-
     day = timezone.now().date()
     where = _day_and_tier(day, tier)
     if add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1):
@@ -100,8 +97,6 @@ class Reservation:
 
 def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Budget:
     """Reserve `worst_usd` against every budget, or against none: the budget without room."""
-    from support.conversations.rows import add_to_columns
-
     with transaction.atomic():
         for budget in budgets:
             # Both sides as arithmetic: SQLite compares a bound number as text otherwise.
@@ -124,8 +119,6 @@ def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Bu
 
 def settle_spend(reservation: Reservation, cost: Decimal) -> None:
     """The call ended: its reservation gives way to what it really cost."""
-    from support.conversations.rows import add_to_columns
-
     with transaction.atomic():
         for budget in reservation.budgets:
             add_to_columns(
@@ -140,8 +133,6 @@ def settle_spend(reservation: Reservation, cost: Decimal) -> None:
 
 def release_spend(reservation: Reservation) -> None:
     """The call never happened (or its booking failed): give the reservation back."""
-    from support.conversations.rows import add_to_columns
-
     with transaction.atomic():
         for budget in reservation.budgets:
             add_to_columns(
