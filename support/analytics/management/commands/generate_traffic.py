@@ -21,6 +21,7 @@ from support.analytics.traffic import (
     replicate_conversations,
     staff_member,
     start_times,
+    system_prompt_sizes,
 )
 from support.conversations.models import Conversation
 
@@ -76,6 +77,8 @@ class Command(BaseCommand):
         seed = options["seed"] if options["seed"] is not None else random.randrange(1 << 30)
         rng = random.Random(seed)
         now = timezone.now()
+        # Usage follows the system prompt the product sends today (its size, whether cached).
+        system_prompt_sizes.cache_clear()
         agents = [staff_member(name, "agents") for name in AGENT_NAMES]
         times = start_times(rng, count, options["days"], now)
         mode = "fast" if options["fast"] else options["provider"]
