@@ -317,3 +317,15 @@ async def test_caller_stopping_early_closes_the_stream_and_the_next_call_works(f
     await stream.aclose()
     deltas, _ = await answer()
     assert "".join(d.text for d in deltas) == ANSWER
+
+
+def test_server_sent_event_data_is_read_with_orjson_and_keep_alives_are_skipped():
+    from routing.providers.anthropic import _sse_data
+
+    assert _sse_data(b'event: ping\ndata: {"type": "ping"}') == {"type": "ping"}
+    assert _sse_data(b": a comment keeps the connection alive") is None
+    assert _sse_data(b'data: {"type":\ndata: "message_stop"}') == {"type": "message_stop"}
+    with pytest.raises(ValueError):
+        _sse_data(b"data: {not json")
+    with pytest.raises(ValueError, match="not an object"):
+        _sse_data(b"data: [1, 2]")
