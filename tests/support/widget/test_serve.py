@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from support.widget.management.commands import serve
+from support.conversations.management.commands import serve
 from tests.support.inbox.test_two_processes import (
     REDIS_URL,
     database_env,
