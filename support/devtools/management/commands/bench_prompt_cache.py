@@ -13,12 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing.fake_anthropic import FakeAnthropicServer
 from routing.prices import cost_usd
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages, estimate_tokens
 from routing.prompts import help_centre as build_help_centre
 from routing.providers import Finished, ProviderRequest
 from routing.providers.anthropic import AnthropicProvider, close_shared_clients
+from support.devtools.fake_anthropic import FakeAnthropicServer
 from support.knowledge.help_centre import help_centre_articles
 from support.knowledge.search import search_passages
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from support.analytics.management.commands import generate_traffic
 from support.analytics.models import ConversationFacts
 from support.conversations.models import AuditEvent, Conversation
+from support.devtools.management.commands import generate_traffic
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,14 @@ def test_routed_traffic_reports_the_cache_the_fake_api_measured(settings):
         if call["cache_read_tokens"] or call["cache_write_tokens"]:
             assert call["model"] == settings.LADDER_STRONG_MODEL
             assert max(call["cache_read_tokens"], call["cache_write_tokens"]) > 2048
+
+
+def test_a_database_with_real_conversations_is_refused_unless_allowed():
+    # A real customer's conversation: synthetic ones would join their inbox and its queue.
+    real = Conversation.objects.create(origin="https://shop.example.com")
+    with pytest.raises(CommandError, match="already holds 1 conversations from real customers"):
+        run("--conversations", "3", "--seed", "3", "--fast")
+    assert list(Conversation.objects.all()) == [real]
+    output = run("--conversations", "3", "--seed", "3", "--fast", "--allow-real-conversations")
+    assert "Generated 3 conversations" in output
+    assert Conversation.objects.count() == 4

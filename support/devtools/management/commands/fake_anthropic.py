@@ -13,14 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing.fake_anthropic import (
+from routing.prompt_cache import parse_min_cacheable_tokens
+from support.devtools.fake_anthropic import (
     DEFAULT_FIRST_TOKEN_MS,
     DEFAULT_TOKENS_PER_SECOND,
     FakeAnthropicServer,
     is_loopback_host,
     load_script_file,
 )
-from routing.prompt_cache import parse_min_cacheable_tokens
 
 
 class Command(BaseCommand):
