@@ -8,7 +8,7 @@ import asyncio
 import json
 import statistics
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -133,10 +133,11 @@ class Command(BaseCommand):
         rows = []
         try:
             for variant, (fast_prompt, strong_prompt) in variants.items():
-                for tier, model, system in (
+                tiers: tuple[tuple[Literal["fast", "strong"], str, str], ...] = (
                     ("fast", settings.LADDER_FAST_MODEL, fast_prompt),
                     ("strong", settings.LADDER_STRONG_MODEL, strong_prompt),
-                ):
+                )
+                for tier, model, system in tiers:
                     fake.reset()
                     fake.script({"text": ANSWER, "repeat": None})
                     finished = []
