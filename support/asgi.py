@@ -42,19 +42,23 @@ def _drain_on_stop() -> None:
     if "twisted.internet.reactor" not in sys.modules:
         return  # not under Daphne (tests drive the application directly)
     import asyncio
+    from typing import Any
 
-    from twisted.internet import defer, reactor, tcp
+    from twisted.internet import defer, tcp
+
+    # Daphne installed the asyncio reactor before it imported this module.
+    reactor: Any = sys.modules["twisted.internet.reactor"]
 
     from support.conversations.answering import wait_for_answers
 
     async def drain() -> None:
-        for reader in list(reactor.getReaders()):  # type: ignore[attr-defined]
+        for reader in list(reactor.getReaders()):
             if isinstance(reader, tcp.Port):
                 reader.stopListening()
         waiting = asyncio.ensure_future(wait_for_answers())
         await asyncio.wait({waiting}, timeout=DRAIN_S)
 
-    reactor.addSystemEventTrigger(  # type: ignore[attr-defined]
+    reactor.addSystemEventTrigger(
         "before", "shutdown", lambda: defer.Deferred.fromFuture(asyncio.ensure_future(drain()))
     )
 

@@ -282,8 +282,8 @@ class AnthropicProvider:
                         break
                     elif kind == "error":
                         # An `error` event inside a 200 stream (e.g. overloaded_error mid-answer).
-                        error = event.get("error") or {}
-                        detail = f"{error.get('type') or 'error'}: {error.get('message') or ''}"
+                        problem = event.get("error") or {}
+                        detail = f"{problem.get('type') or 'error'}: {problem.get('message') or ''}"
                         raise failure("stream_error", detail)
             if not finished:
                 raise failure("stream_cut", "the stream ended before message_stop")
