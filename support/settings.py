@@ -242,6 +242,8 @@ LADDER_INBOX_PAGE_SIZE = env.int("LADDER_INBOX_PAGE_SIZE", default=25)
 # A conversation only the AI answered is resolved by the system once the customer has written
 # nothing for this many minutes (0: never); that is what counts it as resolved by the AI.
 LADDER_AI_IDLE_CLOSE_MINUTES = env.int("LADDER_AI_IDLE_CLOSE_MINUTES", default=30)
+# Sockets: a chat socket that sends no `hello` this long after connecting is closed (s).
+LADDER_HELLO_TIMEOUT_S = env.float("LADDER_HELLO_TIMEOUT_S", default=10.0)
 
 LOGGING = {
     "version": 1,
