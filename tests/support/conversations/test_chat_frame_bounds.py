@@ -4,6 +4,7 @@ socket frees its slot; a socket that never says hello is closed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -247,5 +248,14 @@ async def test_a_socket_that_said_hello_is_not_closed_for_it(settings):
     settings.LADDER_HELLO_TIMEOUT_S = 0.2
     socket, _ = await open_chat()
     assert await socket.receive_nothing(timeout=0.5)
+    assert await pong(socket)
+    await socket.disconnect()
+
+
+async def test_a_socket_idle_longer_than_the_layers_blocking_read_still_answers():
+    # With Redis, a consumer's read of its channel blocks for 5 s at a time; redis-py's own
+    # 5 s socket timeout used to end that read with an error that killed the consumer.
+    socket, _ = await open_chat()
+    await asyncio.sleep(7)
     assert await pong(socket)
     await socket.disconnect()
