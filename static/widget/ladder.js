@@ -360,11 +360,12 @@
     if (status === "resolved") return "This conversation is resolved.";
     return "Our assistant answers first; ask for a person any time.";
   }
-  function setStatus(status, agentName, live) {
+  function setStatus(status, agentName, live, detail) {
     var changed = status !== state.status;
     state.status = status;
     if (agentName) state.agentName = agentName;
-    statusLine.textContent = statusText(status);
+    // The server's words for the change when it sends them; the reason code is never shown.
+    statusLine.textContent = detail || statusText(status);
     panel.setAttribute("data-status", status);
     personButton.hidden = status === "waiting" || status === "agent";
     personButton.disabled = false;
@@ -588,7 +589,7 @@
         persist();
         return;
       case "status":
-        setStatus(f.status, f.agent, true);
+        setStatus(f.status, f.agent, true, typeof f.detail === "string" ? f.detail : "");
         return;
       case "email_saved":
         showNotice("");
