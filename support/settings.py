@@ -247,6 +247,9 @@ LADDER_OFFER_EMAIL_AFTER_S = env.int("LADDER_OFFER_EMAIL_AFTER_S", default=120)
 LADDER_INBOX_PAGE_SIZE = env.int("LADDER_INBOX_PAGE_SIZE", default=25)
 # What customers call an agent who has no first name (never the username).
 LADDER_AGENT_FALLBACK_NAME = env.str("LADDER_AGENT_FALLBACK_NAME", default="Support agent")
+# An open inbox socket checks again at least this often (s) that its agent may still see the
+# inbox (deactivated, no longer staff or agent, logged out): if not, it is closed.
+LADDER_INBOX_ACCESS_CHECK_S = env.float("LADDER_INBOX_ACCESS_CHECK_S", default=30.0)
 # A conversation only the AI answered is resolved by the system once the customer has written
 # nothing for this many minutes (0: never); that is what counts it as resolved by the AI.
 LADDER_AI_IDLE_CLOSE_MINUTES = env.int("LADDER_AI_IDLE_CLOSE_MINUTES", default=30)

@@ -7,3 +7,8 @@ class InboxConfig(AppConfig):
     name = "support.inbox"
     label = "inbox"
     verbose_name = "Inbox"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from support.conversations.agent_actions import is_agent, staff_group
@@ -23,6 +25,7 @@ from support.conversations.live import INBOX_GROUP
 from support.conversations.models import Conversation
 
 from . import presence
+from .access import agent_socket_group, same_site_origin, session_still_an_agent
 from .queue import mark_read, waiting_count
 from .transcript import Entry
 
@@ -64,16 +67,30 @@ class InboxConsumer(AsyncWebsocketConsumer):
         finally:
             await self.release()
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Every frame and live event first makes sure the agent may still see the inbox.
+        if (
+            self.agent is not None
+            and message["type"] not in ("websocket.connect", "websocket.disconnect")
+            and not await self.still_an_agent(force=message["type"] == "inbox.access_changed")
+        ):
+            return
+        await super().dispatch(message)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if not await database_sync_to_async(is_agent)(user):
-            # Closing before accepting refuses the handshake (HTTP 403).
+        # Closing before accepting refuses the handshake (HTTP 403): another site's page
+        # (scheme, host and port are compared) or someone who is not an agent.
+        if not same_site_origin(self.scope) or not await database_sync_to_async(is_agent)(user):
             await self.close()
             return
         self.agent = user
         self.watching = None
         self.watch_groups: list[str] = []
+        self.access_checked_at = time.monotonic()
+        self.revoked = False
         await self.channel_layer.group_add(INBOX_GROUP, self.channel_name)
+        await self.channel_layer.group_add(agent_socket_group(user.pk), self.channel_name)
         await self.accept()
         await database_sync_to_async(presence.socket_opened)(user.pk)
         self.counted_present = True
@@ -82,12 +99,32 @@ class InboxConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         await self.release()
 
+    async def still_an_agent(self, *, force: bool = False) -> bool:
+        """Whether the agent may still see the inbox, checked against the database at most
+        every LADDER_INBOX_ACCESS_CHECK_S (at once when told their access changed); an agent
+        who may not is told so and cut off."""
+        if self.revoked:
+            return False
+        if not force and (
+            time.monotonic() - self.access_checked_at < settings.LADDER_INBOX_ACCESS_CHECK_S
+        ):
+            return True
+        if await database_sync_to_async(session_still_an_agent)(self.scope, self.agent.pk):
+            self.access_checked_at = time.monotonic()
+            return True
+        self.revoked = True
+        await self.send_error("access_revoked", "Your access to the inbox has ended.")
+        await self.close(code=4003)
+        await self.release()
+        return False
+
     async def release(self) -> None:
         """Leave the groups and stop counting as online; safe to call more than once."""
         if self.agent is None:
             return
         await self.unwatch()
         await self.channel_layer.group_discard(INBOX_GROUP, self.channel_name)
+        await self.channel_layer.group_discard(agent_socket_group(self.agent.pk), self.channel_name)
         if self.counted_present:
             self.counted_present = False
             await database_sync_to_async(presence.socket_closed)(self.agent.pk)
@@ -147,6 +184,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(mark_read)(self.agent.pk, self.watching.pk, entry.seq)
 
     # Inbox-wide events
+
+    async def inbox_access_changed(self, event: dict[str, Any]) -> None:
+        # dispatch() has checked again; an agent who may go on needs nothing more.
+        return
 
     async def inbox_changed(self, event: dict[str, Any]) -> None:
         status = (event.get("status") or {}).get("status")
