@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "support.widget",
     "support.inbox",
     "support.analytics",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +77,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes), for the staff login and the admin's alike: the
+# LADDER_LOGIN_FAILURE_LIMIT-th failed login for one username from one address locks that
+# username out from that address for LADDER_LOGIN_COOLOFF_MINUTES (a lockout by username alone
+# would let anyone lock an agent out). A successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LADDER_LOGIN_FAILURE_LIMIT = env.int("LADDER_LOGIN_FAILURE_LIMIT", default=5)
+LADDER_LOGIN_COOLOFF_MINUTES = env.int("LADDER_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LADDER_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LADDER_LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "support.inbox.access.login_client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "support.urls"
 ASGI_APPLICATION = "support.asgi.application"
