@@ -41,7 +41,7 @@ async def test_an_agent_without_a_first_name_is_support_agent_to_the_customer_ne
     conversation = await database_sync_to_async(Conversation.objects.get)(pk=conversation.pk)
     socket, welcome = await open_chat(token=token_of(conversation), last_seq=0)
     assert welcome["agent"] == "Support agent"
-    assert "j.smith" not in json.dumps(frames + [welcome])
+    assert "j.smith" not in json.dumps([*frames, welcome])
     await socket.disconnect()
 
 
