@@ -9,6 +9,10 @@ class InboxConfig(AppConfig):
     verbose_name = "Inbox"
 
     def ready(self) -> None:
-        from . import signals
+        from support.conversations import housekeeping
 
+        from . import signals
+        from .follow_up import offer_follow_ups_chore
+
+        housekeeping.add_chore(offer_follow_ups_chore)
         signals.connect()

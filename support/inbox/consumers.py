@@ -23,11 +23,11 @@ from support.conversations.agent_actions import is_agent, staff_group
 from support.conversations.frames import FrameRefused, load_frame
 from support.conversations.live import INBOX_GROUP
 from support.conversations.models import Conversation
+from support.conversations.transcript import Entry
 
 from . import presence
 from .access import agent_socket_group, same_site_origin, session_still_an_agent
 from .queue import mark_read, waiting_count
-from .transcript import Entry
 
 PRESENCE_EVENT = {"type": "inbox.presence"}
 INBOX_FRAME_TYPES = frozenset({"watch", "unwatch", "ping"})
