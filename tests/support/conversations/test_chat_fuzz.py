@@ -295,7 +295,7 @@ async def one_example(counts: Counts, raws: list[str], token: str) -> None:
             )
             if crashed:
                 counts.crashed += 1
-            assert not crashed, (raw[:300], frames)
+            assert not crashed and frames is not None, (raw[:300], frames)
             errors = [f for f in frames if f["type"] == "error"]
             if errors:
                 if errors[0]["code"] == "too_many_sockets":
