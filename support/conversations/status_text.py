@@ -23,15 +23,15 @@ _BY_REASON: dict[tuple[str, str], str] = {
 }
 _BY_STATUS: dict[str, str] = {
     Status.AI: "Our assistant answers first; ask for a person any time.",
-    Status.WAITING: "A person from our team will answer you here shortly.",
+    Status.WAITING: "A person will answer you shortly.",
     Status.AGENT: "A person from our team is with you.",
-    Status.RESOLVED: "This conversation is resolved. Write again any time.",
+    Status.RESOLVED: "This conversation is resolved.",
 }
 
 
 def customer_status_detail(status: str, reason: str = "", agent_name: str = "") -> str:
     if status == Status.AGENT and agent_name:
         if reason == "transfer":
-            return f"{agent_name} from our team has taken over your conversation."
-        return f"You're chatting with {agent_name} from our team."
+            return f"{agent_name} has taken over; you're chatting with them now."
+        return f"You're chatting with {agent_name}."
     return _BY_REASON.get((status, reason)) or _BY_STATUS.get(status, "")

@@ -53,7 +53,7 @@ async def test_the_fallback_name_is_a_setting(settings):
     await database_sync_to_async(agent_actions.do_claim_conversation)(conversation.pk, login)
     status = await socket.receive_json_from(timeout=TIMEOUT_S)
     assert status["agent"] == "Acme Support"
-    assert status["detail"] == "You're chatting with Acme Support from our team."
+    assert status["detail"] == "You're chatting with Acme Support."
     await socket.disconnect()
 
 
@@ -71,7 +71,7 @@ async def test_a_handoff_status_carries_its_code_and_a_sentence_without_codes():
     await send_message(socket, "I want to talk to a person")
     status = next(f for f in await frames_until(socket, "status") if f["type"] == "status")
     assert (status["status"], status["reason"]) == ("waiting", "customer_request")
-    assert status["detail"] == "A person from our team will answer you here shortly."
+    assert status["detail"] == "A person will answer you shortly."
     assert not CODE.search(status["detail"])
     await socket.disconnect()
 
