@@ -113,9 +113,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
             self.access_checked_at = time.monotonic()
             return True
         self.revoked = True
+        # Out of every group and no longer online before the agent hears of it.
+        await self.release()
         await self.send_error("access_revoked", "Your access to the inbox has ended.")
         await self.close(code=4003)
-        await self.release()
         return False
 
     async def release(self) -> None:
