@@ -20,7 +20,7 @@ from . import actions, answering, housekeeping, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
-from .models import Conversation, Message, MessageState, Status
+from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .tokens import make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
@@ -52,12 +52,25 @@ def _window(name: str, per_minute: int) -> SlidingWindow:
     return _windows[key]
 
 
-def _history(conversation_id: int, last_seq: int) -> list[Message]:
-    return list(
+def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
+    """The stored messages after last_seq as `message` frames; an email follow-up offer keeps
+    its `offer`, so a widget that resumes elsewhere still shows the address field."""
+    messages = list(
         Message.objects.filter(conversation_id=conversation_id, seq__gt=last_seq, internal=False)
         .exclude(state=MessageState.STREAMING)
         .order_by("seq")
     )
+    offered: set[int] = set()
+    if any(m.role == Role.SYSTEM for m in messages):
+        offered = {
+            event.data.get("seq")
+            for event in AuditEvent.objects.filter(
+                conversation_id=conversation_id, kind="follow_up.offered"
+            ).only("data")
+        }
+    return [
+        {**m.as_frame(), "offer": "email"} if m.seq in offered else m.as_frame() for m in messages
+    ]
 
 
 def _load_by_public_id(public_id: Any) -> Conversation | None:
@@ -215,13 +228,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         # Everything up to last_seq the client has; history brings the rest.
         self.delivered.update(range(1, last_seq + 1))
-        self.delivered.update(m.seq for m in history)
+        self.delivered.update(m["seq"] for m in history)
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
             "token": make_token(conversation.public_id),
             "status": conversation.status,
-            "history": [m.as_frame() for m in history],
+            "history": history,
         }
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
