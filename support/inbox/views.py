@@ -89,11 +89,14 @@ def _conversation_context(
     request: HttpRequest, conversation: Conversation, **extra: Any
 ) -> dict[str, Any]:
     can = available_actions(conversation, request.user)
+    transfer_form = TransferForm(agent=request.user) if "transfer" in can else None
+    if transfer_form is not None and not transfer_form.fields["to_agent"].queryset.exists():  # type: ignore[attr-defined]
+        transfer_form = None  # an empty "Transfer to" list helps nobody: say why instead
     return {
         "conversation": conversation,
         "reason": reason_label(conversation.handoff_reason) if conversation.handoff_reason else "",
         "can": can,
-        "transfer_form": TransferForm(agent=request.user) if "transfer" in can else None,
+        "transfer_form": transfer_form,
         "canned_replies": CannedReply.objects.all() if "reply" in can else [],
         "online": online_agents(),
         **extra,

@@ -5,14 +5,13 @@ then its thanks) across reloads."""
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Page, expect
 
 from support.conversations import agent_actions
 from support.conversations.models import Conversation, Status
+from tests.browser.helpers import off_the_browser_loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT_MS = 15_000
@@ -51,20 +50,6 @@ def scroll_position(page: Page) -> dict:
     return conversation_log(page).evaluate(
         "log => ({top: log.scrollTop, height: log.scrollHeight, visible: log.clientHeight})"
     )
-
-
-def offer_email_now(conversation_id: int):
-    """The follow-up chore's action, off Playwright's event-loop thread (it publishes to the
-    channel layer through async_to_sync)."""
-
-    def offer():
-        try:
-            return agent_actions.do_offer_email_follow_up(conversation_id, after_s=0)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(offer).result()
 
 
 def test_a_reload_reopens_the_chat_at_the_newest_message(live_daphne, browser):
@@ -110,7 +95,10 @@ def test_the_email_offer_and_its_thanks_survive_reloads(live_daphne, browser):
     conversation = Conversation.objects.get()
     assert conversation.status == Status.WAITING
     # Nobody is online: the offer is posted (the server's chore does this after a while).
-    assert offer_email_now(conversation.pk) is not None
+    assert (
+        off_the_browser_loop(agent_actions.do_offer_email_follow_up, conversation.pk, after_s=0)
+        is not None
+    )
 
     page.reload()
     offer = chat(page).locator("form.email-offer")
