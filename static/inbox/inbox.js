@@ -39,7 +39,9 @@
     var minutes = Math.floor(seconds / 60);
     if (minutes < 60) return minutes + " min " + (seconds % 60) + " s";
     var hours = Math.floor(minutes / 60);
-    return hours + " h " + (minutes % 60) + " min";
+    if (hours < 24) return hours + " h " + (minutes % 60) + " min";
+    var days = Math.floor(hours / 24);
+    return days + " d " + (hours % 24) + " h";
   }
 
   function tickElapsed() {
