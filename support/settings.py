@@ -46,6 +46,12 @@ WIDGET_ALLOWED_ORIGINS = env.list(
         {_SERVED_AT, _SERVED_AT.replace("127.0.0.1", "localhost"), "http://127.0.0.1:8000"}
     ),
 )
+# Identity verification: "origin=secret" pairs. A site proves who its customer is by passing
+# LadderWidget.identify() an HMAC-SHA256 of the customer's id under its secret; without one,
+# names are shown as unverified.
+WIDGET_IDENTITY_SECRETS = dict(
+    pair.split("=", 1) for pair in env.list("WIDGET_IDENTITY_SECRETS", default=[]) if "=" in pair
+)
 CSRF_TRUSTED_ORIGINS = [o for o in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if o]
 
 INSTALLED_APPS = [

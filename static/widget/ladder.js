@@ -497,7 +497,10 @@
     var lang = navigator.language || "";
     var language = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(lang) ? lang : "";
     helloSentWithToken = !!state.token;
-    sendFrame({ type: "hello", token: state.token, last_seq: state.token ? state.lastSeq : 0, language: language });
+    // The page the customer writes from, for the agent: no query string or fragment (they may
+    // carry the site's own tokens).
+    var page = window.location.protocol.indexOf("http") === 0 ? window.location.origin + window.location.pathname : "";
+    sendFrame({ type: "hello", token: state.token, last_seq: state.token ? state.lastSeq : 0, language: language, page: page });
   }
 
   function connect() {
@@ -603,6 +606,8 @@
       case "status":
         setStatus(f.status, f.agent, true);
         return;
+      case "identified":
+        return;
       case "email_saved":
         showNotice("");
         state.emailSavedConversation = state.conversation;
@@ -639,6 +644,7 @@
     // Resend what the server never acknowledged, with the same client_id: a message that was
     // stored before the connection dropped is only acked again, never stored twice.
     state.pending.forEach(sendMessage);
+    sendIdentity();
     if (handoffWanted && state.status === "ai") askForPerson();
     else handoffWanted = false;
   }
@@ -879,8 +885,25 @@
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);
 
+  // Who the customer is, from the embedding site: {external_id, name, email, hash}, where hash
+  // is the hex HMAC-SHA256 of external_id under the site's identity secret (computed on the
+  // site's server). Without a valid hash the name reaches agents marked as unverified.
+  var identity = null;
+  function sendIdentity() {
+    if (!identity) return;
+    sendFrame({ type: "identify", external_id: identity.external_id, name: identity.name, email: identity.email, hash: identity.hash });
+  }
+  function identify(who) {
+    if (!who || typeof who !== "object") return;
+    function text(value) { return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value); }
+    identity = { external_id: text(who.external_id), name: text(who.name), email: text(who.email), hash: text(who.hash) };
+    // Sent once connected: identifying alone never opens a conversation.
+    if (ready) sendIdentity();
+  }
+
   window.LadderWidget = {
     open: function () { open(); },
     close: function () { close(); },
+    identify: identify,
   };
 })();

@@ -16,7 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, recovery
+from . import actions, answering, housekeeping, identity, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
@@ -27,7 +27,10 @@ logger = logging.getLogger("ladder.chat")
 
 MAX_FRAME_CHARS = 64 * 1024
 MAX_CLIENT_ID_CHARS = 64
-CLIENT_TYPES = frozenset({"hello", "message", "handoff", "solved", "rating", "email", "ping"})
+MAX_IDENTIFY_PER_SOCKET = 10
+CLIENT_TYPES = frozenset(
+    {"hello", "message", "handoff", "solved", "rating", "email", "identify", "ping"}
+)
 
 
 class FrameRefused(Exception):
@@ -209,9 +212,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameRefused(
                 "invalid_field", "`language` must be a language tag such as `en-GB`."
             )
+        try:
+            page = identity.check_page(frame.get("page"))
+        except ActionRefused as refused:
+            raise FrameRefused(refused.code, refused.detail) from None
         if token is None:
             conversation = await in_any_conversation(actions.do_start_conversation)(
-                origin=self.origin, client_ip=self.client_ip, language=language
+                origin=self.origin, client_ip=self.client_ip, language=language, page=page
             )
         else:
             public_id = read_token(token)
@@ -219,6 +226,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if found is None:
                 raise FrameRefused("bad_token", "That conversation token is not valid here.")
             conversation = found
+            if page and page != found.customer_page:
+                await in_conversation(found.pk, identity.do_note_customer_page)(found.pk, page)
         self.conversation = conversation
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
         history = (
@@ -324,6 +333,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
             self.conversation.pk, score=score, comment=comment
         )
+
+    async def on_identify(self, frame: dict[str, Any]) -> None:
+        """The site says who the customer is (LadderWidget.identify); verified by its HMAC."""
+        assert self.conversation is not None
+        # A site identifies once a page load; a socket that keeps asking is refused.
+        self.identify_count = getattr(self, "identify_count", 0) + 1
+        if self.identify_count > MAX_IDENTIFY_PER_SOCKET:
+            raise FrameRefused("rate_limited", "Identified too often on this connection.")
+        who = identity.check_identity(frame, self.origin)
+        await in_conversation(self.conversation.pk, identity.do_identify_customer)(
+            self.conversation.pk, who
+        )
+        await self.send_frame({"type": "identified", "verified": who.verified})
 
     async def on_email(self, frame: dict[str, Any]) -> None:
         """The customer left an address for a reply by email (offered when nobody is online)."""

@@ -79,6 +79,20 @@ def available_actions(conversation: Conversation, agent: Any) -> frozenset[str]:
     return frozenset(names)
 
 
+def earlier_conversations(conversation: Conversation, limit: int = 10) -> list[Conversation]:
+    """The customer's other conversations: only a verified identity links them (an unverified
+    one could be anybody's)."""
+    if not (conversation.customer_verified and conversation.customer_external_id):
+        return []
+    return list(
+        Conversation.objects.filter(
+            customer_verified=True, customer_external_id=conversation.customer_external_id
+        )
+        .exclude(pk=conversation.pk)
+        .order_by("-created_at")[:limit]
+    )
+
+
 def _conversation(public_id: UUID) -> Conversation:
     return get_object_or_404(
         Conversation.objects.select_related("assigned_agent"), public_id=public_id
@@ -98,6 +112,7 @@ def _conversation_context(
         "can": can,
         "transfer_form": transfer_form,
         "canned_replies": CannedReply.objects.all() if "reply" in can else [],
+        "earlier": earlier_conversations(conversation),
         "online": online_agents(),
         **extra,
     }
