@@ -236,8 +236,125 @@
 
   // The reply box: Enter sends, Shift+Enter is a new line; canned replies fill it in.
 
+  // The "/" picker: "/" then part of a title (at the start or after a space) lists matching
+  // canned replies; Enter or Tab (or a click) puts the reply in place of "/words", to be
+  // edited before sending; Escape closes the list.
+
+  var picker = { box: null, list: null, matches: [], active: 0, start: 0 };
+
+  function cannedReplies() {
+    var data = document.getElementById("canned-replies");
+    try {
+      return data ? JSON.parse(data.textContent) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function pickerOpen() {
+    return !!(picker.list && !picker.list.hidden);
+  }
+  function closePicker() {
+    if (picker.list) {
+      picker.list.hidden = true;
+      picker.list.textContent = "";
+    }
+    if (picker.box) {
+      picker.box.setAttribute("aria-expanded", "false");
+      picker.box.removeAttribute("aria-activedescendant");
+    }
+    picker.matches = [];
+  }
+  function showActive() {
+    var options = picker.list.querySelectorAll("[role=option]");
+    options.forEach(function (option, i) {
+      option.setAttribute("aria-selected", i === picker.active ? "true" : "false");
+    });
+    var active = options[picker.active];
+    if (active) {
+      picker.box.setAttribute("aria-activedescendant", active.id);
+      active.scrollIntoView({ block: "nearest" });
+    }
+  }
+  function insertCanned(reply) {
+    var box = picker.box;
+    var end = box.selectionStart;
+    box.value = box.value.slice(0, picker.start) + reply.body + box.value.slice(end);
+    var caret = picker.start + reply.body.length;
+    box.setSelectionRange(caret, caret);
+    closePicker();
+    box.focus();
+  }
+  function updatePicker(box) {
+    var list = document.getElementById(box.getAttribute("data-canned-picker"));
+    if (!list) return;
+    picker.box = box;
+    picker.list = list;
+    var before = box.value.slice(0, box.selectionStart);
+    var typed = before.match(/(^|\s)\/([^\s\/]*(?: [^\s\/]+)*)$/);
+    if (!typed) { closePicker(); return; }
+    var words = typed[2].toLowerCase();
+    picker.start = before.length - typed[2].length - 1;
+    picker.matches = cannedReplies().filter(function (reply) {
+      return reply.title.toLowerCase().indexOf(words) !== -1;
+    }).slice(0, 8);
+    list.textContent = "";
+    if (!picker.matches.length) {
+      var none = document.createElement("li");
+      none.className = "empty";
+      none.textContent = "No canned reply matches “" + typed[2] + "”";
+      list.appendChild(none);
+    }
+    picker.matches.forEach(function (reply, i) {
+      var option = document.createElement("li");
+      option.id = "canned-option-" + reply.id;
+      option.setAttribute("role", "option");
+      var title = document.createElement("strong");
+      title.textContent = reply.title;
+      var body = document.createElement("span");
+      body.textContent = reply.body.length > 90 ? reply.body.slice(0, 90) + "…" : reply.body;
+      option.appendChild(title);
+      option.appendChild(body);
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault(); // keep focus in the box
+        insertCanned(picker.matches[i]);
+      });
+      list.appendChild(option);
+    });
+    picker.active = 0;
+    list.hidden = false;
+    box.setAttribute("aria-expanded", "true");
+    showActive();
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches("textarea[data-canned-picker]")) updatePicker(box);
+  });
+  document.addEventListener("focusout", function (event) {
+    if (picker.box && event.target === picker.box) closePicker();
+  });
+
   document.addEventListener("keydown", function (event) {
     var box = event.target;
+    if (pickerOpen() && box === picker.box) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var count = picker.matches.length;
+        if (count) picker.active = (picker.active + (event.key === "ArrowDown" ? 1 : count - 1)) % count;
+        showActive();
+        return;
+      }
+      if ((event.key === "Enter" || event.key === "Tab") && !event.isComposing) {
+        event.preventDefault();
+        if (picker.matches.length) insertCanned(picker.matches[picker.active]);
+        else closePicker();
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closePicker();
+        return;
+      }
+    }
     if (!box.matches || !box.matches("textarea[data-enter-sends]")) return;
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     event.preventDefault();

@@ -23,6 +23,7 @@ from support.conversations.actions import ActionRefused
 from support.conversations.models import Conversation, Status
 
 from .access import agent_required
+from .canned import canned_replies_data
 from .forms import NoteForm, ReplyForm, TransferForm
 from .models import CannedReply
 from .presence import online_agents
@@ -112,6 +113,7 @@ def _conversation_context(
         "can": can,
         "transfer_form": transfer_form,
         "canned_replies": CannedReply.objects.all() if "reply" in can else [],
+        "canned_data": canned_replies_data() if "reply" in can else [],
         "earlier": earlier_conversations(conversation),
         "online": online_agents(),
         **extra,
