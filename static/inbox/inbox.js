@@ -97,8 +97,46 @@
   });
   window.addEventListener("focus", clearBadge);
 
-  function newHandoff() {
+  // Desktop notifications, once the agent allows them (the browser asks after a click).
+
+  var notifyToggle = document.getElementById("notify-toggle");
+  var notifyState = document.getElementById("notify-state");
+  function showNotifySetting() {
+    if (!notifyToggle) return;
+    if (!("Notification" in window)) {
+      notifyState.textContent = "Desktop notifications: not supported by this browser";
+      return;
+    }
+    var permission = Notification.permission;
+    notifyToggle.hidden = permission !== "default";
+    notifyState.textContent = permission === "granted" ? "Desktop notifications: on"
+      : permission === "denied" ? "Desktop notifications: blocked in the browser's settings" : "";
+  }
+  if (notifyToggle) {
+    notifyToggle.addEventListener("click", function () {
+      Notification.requestPermission().then(showNotifySetting);
+    });
+    showNotifySetting();
+  }
+  function notifyDesktop(conversation) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try {
+      var note = new Notification("New handoff in the Ladder inbox", {
+        body: "A customer is waiting for a person.",
+        tag: "ladder-handoff-" + (conversation || ""),
+      });
+      note.onclick = function () {
+        window.focus();
+        if (conversation) location.href = "/inbox/c/" + conversation + "/";
+      };
+    } catch (e) {
+      /* Some browsers only notify from a service worker: the beep and badge remain. */
+    }
+  }
+
+  function newHandoff(conversation) {
     if (!alertsOn()) return;
+    notifyDesktop(conversation);
     beep();
     if (document.hidden || !document.hasFocus()) {
       unseenHandoffs += 1;
@@ -182,7 +220,7 @@
     switch (frame.type) {
       case "queue.changed":
         refresh("queue-changed");
-        if (frame.status === "waiting") newHandoff();
+        if (frame.status === "waiting") newHandoff(frame.conversation);
         if (frame.conversation && frame.conversation === watchedConversation()) {
           refresh("conversation-changed");
         }
@@ -403,6 +441,83 @@
     if (box) {
       box.value = "";
       box.focus();
+    }
+  });
+
+  // Keyboard shortcuts (? lists them). Never while typing in a field, or with a modifier.
+
+  var shortcuts = document.getElementById("shortcuts");
+  var selectedRow = -1;
+  function queueRows() {
+    return Array.prototype.slice.call(document.querySelectorAll("#queue tbody tr[data-conversation]"));
+  }
+  function selectRow(index) {
+    var rows = queueRows();
+    if (!rows.length) return;
+    selectedRow = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach(function (row, i) { row.classList.toggle("selected", i === selectedRow); });
+    var link = rows[selectedRow].querySelector("th a");
+    if (link) link.focus();
+  }
+  function pressPanelButton(action) {
+    var form = document.querySelector('#conversation-panel form[action$="/' + action + '/"]');
+    var button = form && form.querySelector("button[type=submit]");
+    if (button) button.click();
+    return !!button;
+  }
+  function typingInField(target) {
+    return target && target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typingInField(event.target)) return;
+    if (shortcuts && shortcuts.open && event.key !== "?") return;
+    var rows = queueRows();
+    switch (event.key) {
+      case "?":
+        if (!shortcuts) return;
+        if (shortcuts.open) shortcuts.close();
+        else shortcuts.showModal();
+        break;
+      case "j":
+        if (!rows.length) return;
+        selectRow(selectedRow + 1);
+        break;
+      case "k":
+        if (!rows.length) return;
+        selectRow(selectedRow < 0 ? 0 : selectedRow - 1);
+        break;
+      case "c":
+        if (rows.length && selectedRow >= 0 && rows[selectedRow]) {
+          var claim = rows[selectedRow].querySelector('form[action$="/claim/"] button');
+          if (!claim) return;
+          claim.click();
+        } else if (!pressPanelButton("claim")) {
+          return;
+        }
+        break;
+      case "e":
+        if (!pressPanelButton("resolve")) return;
+        break;
+      case "r":
+        var box = document.getElementById("reply-text");
+        if (!box) return;
+        box.focus();
+        break;
+      case "u":
+        if (!document.getElementById("conversation-panel")) return;
+        location.href = "/inbox/";
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // The queue was redrawn: keep the selection on the same row number.
+    if (event.detail.target && event.detail.target.id === "queue" && selectedRow >= 0) {
+      var rows = queueRows();
+      if (rows[selectedRow]) rows[selectedRow].classList.add("selected");
     }
   });
 
