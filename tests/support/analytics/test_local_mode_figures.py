@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from support.analytics.facts import refresh_facts
-from support.analytics.traffic import Question, Reply, ask, close_answered, start_conversation
+from support.devtools.traffic import Question, Reply, ask, close_answered, start_conversation
 from tests.support.analytics.test_dashboard_page import figure
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from support.analytics import metrics
 from support.analytics.facts import refresh_facts
 from support.analytics.queries import Filters, Period, Scope
-from support.analytics.traffic import Question, Reply, ask, start_conversation
+from support.devtools.traffic import Question, Reply, ask, start_conversation
 from tests.support.analytics.stories import strong
 
 pytestmark = pytest.mark.django_db
