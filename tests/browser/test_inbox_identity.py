@@ -3,9 +3,13 @@ its HMAC, and the agent's inbox shows their verified name, email and the page th
 
 from __future__ import annotations
 
+import io
+import os
 import re
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from support.conversations.identity import identity_hash
@@ -14,6 +18,7 @@ from tests.browser.helpers import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT_MS = 15_000
 SECRET = "northwind-identity-secret"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 @pytest.mark.live_server_env(WIDGET_IDENTITY_SECRETS=f"{{origin}}={SECRET}")
@@ -44,3 +49,18 @@ def test_the_agent_sees_the_verified_name_the_site_gave(live_daphne, browser, da
     expect(customer_facts.locator(".customer-name")).to_contain_text("Verified")
     expect(customer_facts).to_contain_text("kim@example.com")
     expect(customer_facts.locator(".customer-page")).to_have_text(f"{live_daphne.url}/")
+
+    if os.environ.get("LADDER_SCREENSHOTS") == "1":
+        # The README's inbox: the verified customer, and a canned reply about to go in.
+        call_command("load_demo_canned_replies", stdout=io.StringIO())
+        customer.get_by_role("textbox", name="Your message").fill("Where is my order #1042?")
+        customer.get_by_role("textbox", name="Your message").press("Enter")
+        expect(agent.locator("#transcript")).to_contain_text("#1042", timeout=WAIT_MS)
+        agent.get_by_role("button", name="Claim").click()
+        expect(agent.locator("#conversation-panel")).to_contain_text("With an agent")
+        box = agent.get_by_label("Reply to the customer")
+        box.click()
+        box.press_sequentially("/ord")
+        expect(agent.get_by_role("listbox", name="Canned replies")).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        agent.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
