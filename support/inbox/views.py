@@ -24,10 +24,10 @@ from support.conversations.models import Conversation, Status
 
 from .access import agent_required
 from .canned import canned_replies_data
-from .forms import NoteForm, ReplyForm, TransferForm
+from .forms import NoteForm, ReplyForm, TransferForm, agents_other_than
 from .models import CannedReply
 from .presence import online_agents
-from .queue import mark_read, queue_for
+from .queue import QueueFilters, filter_choices, mark_read, queue_for
 from .transcript import Entry, reason_label, transcript_of
 
 CONVERSATION_PARTIALS = frozenset({"conversation-panel", "transcript"})
@@ -50,8 +50,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab_slug=request.GET.get("tab"),
         query=request.GET.get("q", ""),
         page_number=request.GET.get("page"),
+        filters=QueueFilters.from_query(request.GET),
     )
-    context = {"queue": view, "online": online_agents()}
+    context = {
+        "queue": view,
+        "online": online_agents(),
+        "choices": filter_choices(),
+        "agents": agents_other_than(request.user),
+    }
     template = "inbox/queue.html"
     if _htmx_target(request) == "queue":
         template += "#queue"
