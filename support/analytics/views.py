@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from routing.reasons import REASON_LABELS
 from support.conversations.audit import verify_chain
 from support.conversations.models import Conversation
-from support.inbox.transcript import transcript_of
+from support.conversations.transcript import transcript_of
 
 from . import charts, exports, metrics
 from .access import admin_required
@@ -261,7 +261,8 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     form, choices = _choices(request)
     if choices is None:
         return HttpResponse(
-            "Invalid choices: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            "Invalid choices: "
+            + "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

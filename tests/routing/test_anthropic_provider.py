@@ -38,9 +38,10 @@ async def answer(request: ProviderRequest | None = None) -> tuple[list[TextDelta
     events = [event async for event in AnthropicProvider.from_settings().stream(request or ask())]
     started, *deltas, finished = events
     assert isinstance(started, Started)
-    assert all(isinstance(d, TextDelta) for d in deltas)
+    texts = [d for d in deltas if isinstance(d, TextDelta)]
+    assert texts == deltas
     assert isinstance(finished, Finished)
-    return deltas, finished
+    return texts, finished
 
 
 async def failure(request: ProviderRequest | None = None) -> tuple[ProviderError, list[TextDelta]]:
@@ -235,11 +236,10 @@ async def test_error_event_mid_stream_fails_as_stream_error_with_the_text_so_far
 async def test_first_token_slower_than_its_timeout_fails_as_timeout(fake_anthropic, settings):
     settings.LADDER_FIRST_TOKEN_TIMEOUT_S = 0.2
     fake_anthropic.script({"text": ANSWER, "first_token_ms": 2000})
-    started = time.perf_counter()
     error, deltas = await failure()
     assert error.kind == "timeout"
+    assert "first token" in error.detail
     assert deltas == []
-    assert time.perf_counter() - started < 1.5
 
 
 async def test_answer_slower_than_the_total_timeout_fails_as_timeout_with_the_text_so_far(
