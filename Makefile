@@ -34,11 +34,13 @@ venv: $(VENV)/.installed
 
 run: venv
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo_kb
+	$(PY) manage.py load_demo_canned_replies
 	$(PY) manage.py create_demo_staff
 	$(PY) manage.py recover_conversations
 	$(PY) manage.py describe_setup --host $(HOST) --port $(PORT)
-	LADDER_SERVED_AT=http://$(HOST):$(PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) support.asgi:application
+	LADDER_SERVED_AT=http://$(HOST):$(PORT) $(PY) manage.py serve --host $(HOST) --port $(PORT) $(if $(PROCESSES),--processes $(PROCESSES))
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, recovery
+from . import actions, answering, housekeeping, identity, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .frames import (
@@ -26,6 +26,7 @@ from .frames import (
     FrameRefused,
     Handoff,
     Hello,
+    Identify,
     Ping,
     Rating,
     Solved,
@@ -34,7 +35,7 @@ from .frames import (
     read_chat_frame,
 )
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
-from .models import Conversation, Message, MessageState, Status
+from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .tokens import make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
@@ -43,6 +44,7 @@ INTERNAL_ERROR_DETAIL = (
     "Something went wrong on our side and that was not done. Please try again; "
     "if it keeps happening, ask for a person."
 )
+MAX_IDENTIFY_PER_SOCKET = 10
 
 
 OPEN_SOCKETS = SocketCounter()
@@ -58,12 +60,25 @@ def _window(name: str, per_minute: int) -> SlidingWindow:
     return _windows[key]
 
 
-def _history(conversation_id: int, last_seq: int) -> list[Message]:
-    return list(
+def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
+    """The stored messages after last_seq as `message` frames; an email follow-up offer keeps
+    its `offer`, so a widget that resumes elsewhere still shows the address field."""
+    messages = list(
         Message.objects.filter(conversation_id=conversation_id, seq__gt=last_seq, internal=False)
         .exclude(state=MessageState.STREAMING)
         .order_by("seq")
     )
+    offered: set[int] = set()
+    if any(m.role == Role.SYSTEM for m in messages):
+        offered = {
+            event.data.get("seq")
+            for event in AuditEvent.objects.filter(
+                conversation_id=conversation_id, kind="follow_up.offered"
+            ).only("data")
+        }
+    return [
+        {**m.as_frame(), "offer": "email"} if m.seq in offered else m.as_frame() for m in messages
+    ]
 
 
 def _last_seq_ahead(conversation_last_seq: int) -> FrameRefused:
@@ -237,11 +252,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_hello(self, frame: Hello) -> None:
         token, last_seq = frame.token, frame.last_seq
+        page = identity.check_page(frame.page)
         if token is None:
             if last_seq:
                 raise _last_seq_ahead(0)
             conversation = await in_any_conversation(actions.do_start_conversation)(
-                origin=self.origin, client_ip=self.client_ip, language=frame.language
+                origin=self.origin, client_ip=self.client_ip, language=frame.language, page=page
             )
         else:
             public_id = read_token(token)
@@ -251,6 +267,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if last_seq > found.last_seq:
                 raise _last_seq_ahead(found.last_seq)
             conversation = found
+            if page and page != found.customer_page:
+                await in_conversation(found.pk, identity.do_note_customer_page)(found.pk, page)
         self.conversation = conversation
         if self.hello_deadline is not None:
             self.hello_deadline.cancel()
@@ -264,13 +282,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Everything up to last_seq the client has; history brings the rest.
         self.delivered_through = last_seq
         for message in history:
-            self.mark_delivered(message.seq)
+            self.mark_delivered(message["seq"])
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
             "token": make_token(conversation.public_id),
             "status": conversation.status,
-            "history": [m.as_frame() for m in history],
+            "history": history,
         }
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
@@ -348,6 +366,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
             self.conversation.pk, score=frame.score, comment=frame.comment
         )
+
+    async def on_identify(self, frame: Identify) -> None:
+        """The site says who the customer is (LadderWidget.identify); verified by its HMAC."""
+        assert self.conversation is not None
+        # A site identifies once a page load; a socket that keeps asking is refused.
+        self.identify_count = getattr(self, "identify_count", 0) + 1
+        if self.identify_count > MAX_IDENTIFY_PER_SOCKET:
+            raise FrameRefused("rate_limited", "Identified too often on this connection.")
+        who = identity.check_identity(frame.fields, self.origin)
+        await in_conversation(self.conversation.pk, identity.do_identify_customer)(
+            self.conversation.pk, who
+        )
+        await self.send_frame({"type": "identified", "verified": who.verified})
 
     async def on_email(self, frame: FollowUpEmail) -> None:
         """The customer left an address for a reply by email (offered when nobody is online)."""

@@ -55,6 +55,14 @@ class Hello:
     token: str | None
     last_seq: int
     language: str
+    page: object  # checked by identity.check_page
+
+
+@dataclass(frozen=True)
+class Identify:
+    """The site's signed word on who the customer is; identity.check_identity reads it."""
+
+    fields: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,7 @@ class Ping:
     pass
 
 
-ChatFrame = Hello | CustomerMessage | Handoff | Solved | Rating | FollowUpEmail | Ping
+ChatFrame = Hello | CustomerMessage | Handoff | Solved | Rating | FollowUpEmail | Identify | Ping
 
 
 def nests_deeper_than(text: str, depth: int) -> bool:
@@ -164,7 +172,7 @@ def _hello(frame: dict[str, Any]) -> Hello:
     language = frame.get("language", "")
     if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
         raise FrameRefused("invalid_field", "`language` must be a language tag such as `en-GB`.")
-    return Hello(token=token, last_seq=last_seq, language=language)
+    return Hello(token=token, last_seq=last_seq, language=language, page=frame.get("page"))
 
 
 def _message(frame: dict[str, Any]) -> CustomerMessage:
@@ -208,6 +216,7 @@ _READERS: dict[str, Callable[[dict[str, Any]], ChatFrame]] = {
     "solved": lambda frame: Solved(),
     "rating": _rating,
     "email": _email,
+    "identify": lambda frame: Identify(fields=frame),
     "ping": lambda frame: Ping(),
 }
 CHAT_FRAME_TYPES = frozenset(_READERS)
