@@ -219,6 +219,8 @@ LADDER_DAILY_SPEND_CAP_FAST_USD = env.float("LADDER_DAILY_SPEND_CAP_FAST_USD", d
 LADDER_DAILY_SPEND_CAP_STRONG_USD = env.float("LADDER_DAILY_SPEND_CAP_STRONG_USD", default=50.0)
 LADDER_CONVERSATION_TOKEN_BUDGET = env.int("LADDER_CONVERSATION_TOKEN_BUDGET", default=60000)
 LADDER_ANSWER_CACHE = env.bool("LADDER_ANSWER_CACHE", default=True)
+# How long a cached answer is served (s); after that the next asker gets a fresh one.
+LADDER_ANSWER_CACHE_TTL_S = env.int("LADDER_ANSWER_CACHE_TTL_S", default=86400)
 # Circuit breaker: this many failures in a row stop calls to a model for the cool-down.
 LADDER_CIRCUIT_FAILURES = env.int("LADDER_CIRCUIT_FAILURES", default=3)
 LADDER_CIRCUIT_COOLDOWN_S = env.float("LADDER_CIRCUIT_COOLDOWN_S", default=30.0)

@@ -22,12 +22,12 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 
 from routing import reasons
+from routing.cache_key import AnswerSetup, answer_cache_key
 from routing.circuit import Breaker, breaker_for
 from routing.control import MISSING, ControlLineReader
 from routing.intents import detect_intent
 from routing.ledger import (
     add_spend,
-    answer_cache_key,
     cached_answer,
     mirror_circuit,
     spent_today_usd,
@@ -292,10 +292,11 @@ class Answer:
         if prepared is None:
             return
         context, passages, signals, decision = prepared
-        cache_key = ""
+        cache_key: str | None = None
+        setup = self.answer_setup(provider)
         if decision.action in ("call_model", "escalate") and self.cacheable(context, passages):
-            cache_key = answer_cache_key(context.question, [p.article_id for p in passages])
-            if await self.serve_cached(cache_key):
+            cache_key = answer_cache_key(context.question, passages, setup)
+            if cache_key and await self.serve_cached(cache_key, provider.name):
                 return
         # The knowledge base stands in for failing models, but not for a spent token budget.
         fallback_tried = provider.name == "local" or "limit" in decision.inputs
@@ -348,12 +349,15 @@ class Answer:
                         cache_key,
                         context.question,
                         outcome.text,
+                        provider=provider.name,
                         tier=signals.tier,
                         model=outcome.model,
+                        prompt_version=setup.prompt_version,
                         confidence=outcome.signals.control.confidence
                         if outcome.signals.control
                         else None,
-                        article_ids=[p.article_id for p in passages],
+                        passages=passages,
+                        conversation=context.conversation.public_id.hex,
                     )
                 return
             signals = outcome.signals
@@ -434,8 +438,16 @@ class Answer:
         # Only first questions: later answers lean on the conversation so far.
         return bool(settings.LADDER_ANSWER_CACHE and passages and context.customer_turns == 1)
 
-    async def serve_cached(self, key: str) -> bool:
-        entry = await in_conversation(self.conversation_id, cached_answer)(key)
+    def answer_setup(self, provider: Any) -> AnswerSetup:
+        return AnswerSetup(
+            provider=provider.name,
+            models=(self.model_for("fast", provider), self.model_for("strong", provider)),
+        )
+
+    async def serve_cached(self, key: str, provider: str) -> bool:
+        entry = await in_conversation(self.conversation_id, cached_answer)(
+            key, provider=provider, max_age_s=settings.LADDER_ANSWER_CACHE_TTL_S
+        )
         if entry is None:
             return False
         message = await self.reserve(entry.tier, entry.model)
@@ -447,8 +459,12 @@ class Answer:
         data = {
             "answer_seq": message.seq,
             "cached_answer": entry.pk,
+            # Who wrote the answer, and when: the cache only repeats it.
+            "provider": entry.provider,
             "tier": entry.tier,
             "model": entry.model,
+            "prompt_version": entry.prompt_version,
+            "written_at": entry.created_at.isoformat(),
             "confidence": entry.confidence,
             "time_to_first_token_ms": first_frame_ms,
         }

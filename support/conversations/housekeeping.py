@@ -1,6 +1,7 @@
 """Chores each server process runs in the background while it serves chats: offering email
-follow-up to customers left waiting with nobody online, and closing conversations the AI
-answered and the customer left. Started by the first chat socket."""
+follow-up to customers left waiting with nobody online, closing conversations the AI
+answered and the customer left, and forgetting expired cached answers. Started by the first
+chat socket."""
 
 from __future__ import annotations
 
@@ -43,7 +44,15 @@ def close_idle_conversations() -> None:
         logger.info("closed %s conversation(s) idle for %s minutes", closed, minutes)
 
 
-CHORES = (offer_follow_ups, close_idle_conversations)
+def forget_expired_answers() -> None:
+    from django.conf import settings
+
+    from routing.ledger import forget_expired_answers
+
+    forget_expired_answers(settings.LADDER_ANSWER_CACHE_TTL_S)
+
+
+CHORES = (offer_follow_ups, close_idle_conversations, forget_expired_answers)
 
 
 def run_chores() -> None:
