@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -34,6 +36,16 @@ SECRET_KEY = (
     env.str("SECRET_KEY")
     if PRODUCTION
     else env.str("SECRET_KEY", default="") or _embedded_secret_key()
+)
+
+# The audit trail's hashes are keyed with this secret (HMAC-SHA256), kept outside the
+# database, so someone who can edit the database cannot recompute them. Production names its
+# own; the embedded mode derives one from SECRET_KEY. Changing it fails every audit check.
+LADDER_AUDIT_KEY = (
+    env.str("LADDER_AUDIT_KEY")
+    if PRODUCTION
+    else env.str("LADDER_AUDIT_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"ladder.audit-key", hashlib.sha256).hexdigest()
 )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -226,6 +238,9 @@ LADDER_CIRCUIT_FAILURES = env.int("LADDER_CIRCUIT_FAILURES", default=3)
 LADDER_CIRCUIT_COOLDOWN_S = env.float("LADDER_CIRCUIT_COOLDOWN_S", default=30.0)
 # Conversations untouched this many days are erased by `manage.py apply_retention` (0: never).
 LADDER_RETENTION_DAYS = env.int("LADDER_RETENTION_DAYS", default=0)
+# A widget's conversation token expires after this many seconds without use (an active
+# visitor is handed fresh ones); erasing the conversation revokes its tokens at once.
+LADDER_TOKEN_IDLE_S = env.int("LADDER_TOKEN_IDLE_S", default=7 * 24 * 3600)
 # Abuse limits (per process): customer messages per conversation and per client IP per minute,
 # and open chat sockets per client IP.
 LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION = env.int(

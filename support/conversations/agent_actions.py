@@ -35,6 +35,7 @@ from .actions import (
     agent_display_name,
     append_event,
 )
+from .audit import text_digest_data
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 
@@ -155,7 +156,12 @@ def do_agent_reply(conversation_id: int, agent: Any, text: str) -> Message:
             conversation,
             "message.agent",
             agent_actor(agent),
-            {"seq": message.seq, "agent": agent.get_username(), "chars": len(text)},
+            {
+                "seq": message.seq,
+                "agent": agent.get_username(),
+                "chars": len(text),
+                **text_digest_data(message),
+            },
         )
         _publish_message(conversation, message)
         _publish_to_inbox(conversation)
@@ -175,7 +181,12 @@ def do_add_note(conversation_id: int, agent: Any, text: str) -> Message:
             conversation,
             "note.added",
             agent_actor(agent),
-            {"seq": note.seq, "agent": agent.get_username(), "chars": len(text)},
+            {
+                "seq": note.seq,
+                "agent": agent.get_username(),
+                "chars": len(text),
+                **text_digest_data(note),
+            },
         )
         # Never to the conversation's group: the customer's socket listens there.
         publish_after_commit(

@@ -21,7 +21,7 @@ from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
 from .models import Conversation, Message, MessageState, Status
-from .tokens import make_token, read_token
+from .tokens import TokenRefused, check_token_for, make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
 
@@ -94,6 +94,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
         self.counted = False
+        self.token_issued_at = 0.0
         await self.accept()
         if self.origin not in settings.WIDGET_ALLOWED_ORIGINS:
             await self.send_error(
@@ -201,10 +202,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 origin=self.origin, client_ip=self.client_ip, language=language
             )
         else:
-            public_id = read_token(token)
-            found = await in_any_conversation(_load_by_public_id)(public_id) if public_id else None
-            if found is None:
+            claim = read_token(token)
+            found = (
+                await in_any_conversation(_load_by_public_id)(claim.public_id) if claim else None
+            )
+            if claim is None or found is None:
                 raise FrameRefused("bad_token", "That conversation token is not valid here.")
+            try:
+                check_token_for(claim, found.token_generation)
+            except TokenRefused as refused:
+                raise FrameRefused(refused.code, refused.detail) from None
             conversation = found
         self.conversation = conversation
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
@@ -219,7 +226,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
-            "token": make_token(conversation.public_id),
+            "token": self.fresh_token(),
             "status": conversation.status,
             "history": [m.as_frame() for m in history],
         }
@@ -258,6 +265,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         acked_at = time.perf_counter()
         self.delivered.add(stored.message.seq)
         await self.send_frame({"type": "ack", "client_id": client_id, "seq": stored.message.seq})
+        if time.monotonic() - self.token_issued_at > settings.LADDER_TOKEN_IDLE_S / 2:
+            # An active visitor's token never runs out: it is replaced before half its time.
+            await self.send_frame({"type": "token", "token": self.fresh_token()})
         if stored.created and stored.conversation.status == "ai":
             answering.schedule_answer(self.conversation.pk, stored.message.seq, acked_at)
 
@@ -295,6 +305,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "Your message was not sent.",
             retry_after_s=seconds,
         )
+
+    def fresh_token(self) -> str:
+        assert self.conversation is not None
+        self.token_issued_at = time.monotonic()
+        return make_token(self.conversation.public_id, self.conversation.token_generation)
 
     async def on_handoff(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
@@ -334,6 +349,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_status(self, event: dict[str, Any]) -> None:
         await self.send_frame(event["frame"])
+
+    async def chat_revoked(self, event: dict[str, Any]) -> None:
+        """The conversation was erased: its tokens are revoked and its sockets closed."""
+        await self.send_error("token_revoked", "This conversation was closed for good.")
+        await self.close(code=4001)
 
     async def chat_stream_start(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
