@@ -239,10 +239,6 @@ class AnthropicProvider:
                     raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
                 except httpx2.TransportError as error:
                     raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
-                except anthropic.APIConnectionError as error:
-                    # Newer SDKs wrap a transport error mid-stream in their own exception.
-                    cause = error.__cause__ or error
-                    raise failure("stream_cut", f"{type(cause).__name__}: {cause}") from error
                 except (json.JSONDecodeError, ValueError) as error:
                     raise failure("stream_error", f"unreadable event: {error}") from error
 
