@@ -25,13 +25,6 @@ from routing.cache_key import AnswerSetup, answer_cache_key
 from routing.circuit import Breaker, breaker_for
 from routing.control import ControlLine
 from routing.intents import detect_intent
-from routing.ledger import (
-    add_spend,
-    cached_answer,
-    mirror_circuit,
-    spent_today_usd,
-    store_answer,
-)
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
@@ -41,6 +34,13 @@ from support.knowledge.search import search_passages
 
 from . import actions
 from .dbthreads import in_conversation
+from .ledger import (
+    add_spend,
+    cached_answer,
+    mirror_circuit,
+    spent_today_usd,
+    store_answer,
+)
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_columns, select_instance, select_values
 

@@ -200,3 +200,7 @@ class AuditLedger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversations} conversations"
+
+
+# The ledger's models live in a module of their own; importing them here registers them.
+from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit  # noqa: E402, F401

@@ -9,8 +9,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from routing.models import CachedAnswer
 from support.conversations.answering import wait_for_answers
+from support.conversations.ledger_models import CachedAnswer
 
 from .chat import streamed_text
 from .test_routing_tiers import FAST, ask, reply, story

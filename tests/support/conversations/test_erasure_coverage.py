@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from routing.ledger import store_answer
-from routing.models import CachedAnswer
 from routing.providers import Passage
 from support.conversations import actions, agent_actions
 from support.conversations.actions import ERASED_TEXT
+from support.conversations.ledger import store_answer
+from support.conversations.ledger_models import CachedAnswer
 from support.conversations.models import AuditEvent, Conversation, Message, Role
 from tests.plugins.personas import make_staff
 

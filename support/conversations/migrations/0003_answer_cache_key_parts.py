@@ -6,12 +6,12 @@ from django.db import migrations, models
 def forget_cached_answers(apps, schema_editor):
     # Entries keyed the old way (only the question's word characters and article ids) may
     # have been poisoned or written by another provider: none is served again.
-    apps.get_model("routing", "CachedAnswer").objects.all().delete()
+    apps.get_model("conversations", "CachedAnswer").objects.all().delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("routing", "0001_initial"),
+        ("conversations", "0002_ledger_from_routing"),
     ]
 
     operations = [
