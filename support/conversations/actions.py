@@ -135,13 +135,14 @@ def check_customer_text(text: object) -> str:
 
 
 def do_start_conversation(
-    *, origin: str = "", client_ip: str = "", language: str = ""
+    *, origin: str = "", client_ip: str = "", language: str = "", page: str = ""
 ) -> Conversation:
     with transaction.atomic():
         now = timezone.now()
         conversation = Conversation(
             origin=origin[:200],
             language=language[:8],
+            customer_page=page[:500],
             created_at=now,
             updated_at=now,
             audit_serial=reserve_serials()[0],

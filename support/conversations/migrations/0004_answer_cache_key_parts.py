@@ -11,7 +11,7 @@ def forget_cached_answers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0002_ledger_from_routing"),
+        ("conversations", "0003_customer_identity"),
     ]
 
     operations = [
