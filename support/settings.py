@@ -95,10 +95,6 @@ MIDDLEWARE = [
 # LADDER_LOGIN_FAILURE_LIMIT-th failed login for one username from one address locks that
 # username out from that address for LADDER_LOGIN_COOLOFF_MINUTES (a lockout by username alone
 # would let anyone lock an agent out). A successful login clears the count.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 LADDER_LOGIN_FAILURE_LIMIT = env.int("LADDER_LOGIN_FAILURE_LIMIT", default=5)
 LADDER_LOGIN_COOLOFF_MINUTES = env.int("LADDER_LOGIN_COOLOFF_MINUTES", default=15)
 AXES_FAILURE_LIMIT = LADDER_LOGIN_FAILURE_LIMIT
@@ -178,8 +174,12 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django's own backend, except that production refuses the demo logins (agent/agent, admin/admin).
-AUTHENTICATION_BACKENDS = ["support.conversations.demo_logins.ModelBackendWithoutDemoLogins"]
+# django-axes first (login throttling, above), then Django's own backend, except that production
+# refuses the demo logins (agent/agent, admin/admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "support.conversations.demo_logins.ModelBackendWithoutDemoLogins",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
