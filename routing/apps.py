@@ -10,9 +10,12 @@ class RoutingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        article = apps.get_model("knowledge", "KnowledgeArticle")
-        post_save.connect(_article_changed, sender=article, dispatch_uid="routing-cache-save")
-        post_delete.connect(_article_changed, sender=article, dispatch_uid="routing-cache-delete")
+        for name in ("KnowledgeArticle", "ArticleTranslation"):
+            model = apps.get_model("knowledge", name)
+            post_save.connect(_article_changed, sender=model, dispatch_uid=f"routing-save-{name}")
+            post_delete.connect(
+                _article_changed, sender=model, dispatch_uid=f"routing-delete-{name}"
+            )
 
 
 def _article_changed(**kwargs: object) -> None:
