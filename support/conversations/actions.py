@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
+from routing.language import language_of_tag
+
 from .audit import append_event, append_events
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
@@ -125,7 +127,12 @@ def do_start_conversation(
     with transaction.atomic():
         now = timezone.now()
         conversation = Conversation(
-            origin=origin[:200], language=language[:8], created_at=now, updated_at=now
+            origin=origin[:200],
+            # Until the customer writes, the browser's language is the best guess of theirs.
+            language=language_of_tag(language) or "",
+            browser_language=language[:35],
+            created_at=now,
+            updated_at=now,
         )
         _insert(conversation)
         append_event(
