@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import ArticleTranslation, KnowledgeArticle
+from .models import ArticleTranslation, KnowledgeArticle, SearchEntry
 
 
 class ArticleTranslationInline(admin.StackedInline):
@@ -64,3 +64,33 @@ class KnowledgeArticleAdmin(admin.ModelAdmin):
             article.save(update_fields=["published", "updated_at"])
             changed += 1
         self.message_user(request, f"{changed} article(s) changed.", messages.SUCCESS)
+
+
+@admin.register(ArticleTranslation)
+class ArticleTranslationAdmin(admin.ModelAdmin):
+    """Every version in another language at a glance; edited on its article's page too."""
+
+    list_display = ("title", "language", "article", "updated_at")
+    list_filter = ("language",)
+    search_fields = ("title", "body", "questions", "article__slug")
+    fields = ("article", "language", "title", "body", "questions")
+    list_select_related = ("article",)
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(admin.ModelAdmin):
+    """What search reads: built from the articles, so shown and never edited here."""
+
+    list_display = ("article", "language", "kind", "position", "terms")
+    list_filter = ("language", "kind")
+    search_fields = ("text", "terms", "article__slug")
+    list_select_related = ("article",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
