@@ -54,6 +54,8 @@ def best_title(question: str) -> str | None:
         ("I want to check the status of my refund", "When will I get my refund?"),
         ("cancel my newsletter subscription", "Newsletter subscription"),
         ("how do I register", "Creating an account"),
+        # A new customer's question with more in it than the question.
+        ("What's your return policy? The jacket I got doesn't fit.", "Our return policy"),
     ],
 )
 def test_typical_question_finds_its_article_with_a_score_well_above_half(question, title):
