@@ -1,5 +1,6 @@
-"""The bare relay `loadtest --baseline` compares us with (`daphne support.widget.loadtest.baseline:
-application`): the SDK's text stream piped to the socket; no storage, routing or channel layer."""
+"""The bare relay `loadtest --baseline` compares us with
+(`daphne support.devtools.loadtest.baseline:application`): the SDK's text stream piped to the
+socket; no storage, routing or channel layer."""
 
 from __future__ import annotations
 

@@ -292,6 +292,7 @@ ORIGINS = (
     ("https://help.northwind.example", 0.25),
     ("https://eu.northwind.example", 0.15),
 )
+SYNTHETIC_ORIGINS = tuple(origin for origin, _ in ORIGINS)
 COVERED_QUESTIONS = (
     "How long does shipping take?",
     "How much is express shipping?",
