@@ -112,7 +112,7 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def stem(word: str, language: str) -> str:
     """The Snowball stem of a folded word in `language` (English for a language we lack)."""
-    return _stemmer(language if language in _SNOWBALL else DEFAULT_LANGUAGE).stemWord(word)
+    return str(_stemmer(language if language in _SNOWBALL else DEFAULT_LANGUAGE).stemWord(word))
 
 
 def terms(text: str, language: str) -> list[str]:

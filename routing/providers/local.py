@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from .base import Finished, ProviderRequest, Started, StreamEvent, TextDelta
 
@@ -65,7 +65,7 @@ class LocalProvider:
             answer += "\n\n" + more.format(title=title, url=url)
         return f"[[ladder confidence={confidence} answered=yes intent=none]]\n{answer}"
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[StreamEvent]:
         started = time.perf_counter()
         words = self.compose(request).split(" ")
         first_token_ms: int | None = None

@@ -50,11 +50,11 @@ class SyntheticClock:
     @contextlib.contextmanager
     def running(self) -> Iterator[SyntheticClock]:
         real_now = timezone.now
-        timezone.now = lambda: self.now  # type: ignore[assignment]
+        timezone.now = lambda: self.now
         try:
             yield self
         finally:
-            timezone.now = real_now  # type: ignore[assignment]
+            timezone.now = real_now
 
 
 # -- one conversation, step by step ------------------------------------------------------------

@@ -48,7 +48,8 @@ def indexing_deferred() -> Iterator[None]:
     if getattr(_deferred, "pending", None) is not None:
         yield
         return
-    _deferred.pending = pending = set()
+    pending: set[int] = set()
+    _deferred.pending = pending
     try:
         yield
     finally:
@@ -131,7 +132,7 @@ def _sync_fts5(removed_ids: list[int], added: list[tuple[int, str]]) -> None:
                 f"({', '.join(['%s'] * len(removed_ids))})",
                 removed_ids,
             )
-        if added and None not in (pk for pk, _ in added):
+        if added and all(pk is not None for pk, _ in added):
             cursor.executemany(f"INSERT INTO {FTS5_TABLE}(rowid, terms) VALUES (%s, %s)", added)  # noqa: S608
         elif added:
             # A backend that returns no ids from bulk_create: read them back.

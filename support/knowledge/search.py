@@ -93,7 +93,7 @@ def vocabulary() -> Vocabulary:
             seen[term].add((article_id, language))
             words[language].add(term)
     loaded = Vocabulary(
-        fingerprint=fingerprint,  # type: ignore[arg-type]
+        fingerprint=fingerprint,
         versions=len({(a, lang) for a, lang, _ in rows}),
         version_frequency={term: len(versions) for term, versions in seen.items()},
         by_language={language: tuple(sorted(found)) for language, found in words.items()},
@@ -180,7 +180,7 @@ def _candidates(query_terms: list[str]) -> list[Entry]:
             f"WHERE a.published AND e.{PG_DOCUMENT} @@ to_tsquery('simple', %s) "
             f"ORDER BY ts_rank_cd(e.{PG_DOCUMENT}, to_tsquery('simple', %s)) DESC, e.id LIMIT %s"
         )
-        params: list[object] = [query, query, CANDIDATE_ENTRIES]
+        params: list[str | int] = [query, query, CANDIDATE_ENTRIES]
     else:
         query = " OR ".join(f'"{term}"' for term in query_terms)
         sql = (
@@ -193,7 +193,10 @@ def _candidates(query_terms: list[str]) -> list[Entry]:
         params = [query, CANDIDATE_ENTRIES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Entry(*row[:6], frozenset(row[6].split())) for row in cursor.fetchall()]
+        return [
+            Entry(id, article_id, language, kind, position, text, frozenset(terms.split()))
+            for id, article_id, language, kind, position, text, terms in cursor.fetchall()
+        ]
 
 
 def rank_articles(

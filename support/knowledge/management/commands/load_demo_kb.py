@@ -37,7 +37,7 @@ class Command(BaseCommand):
         created = reset = kept = translated = 0
         with transaction.atomic(), indexing_deferred():
             for slug, category, title, body in DEMO_ARTICLES:
-                original = {
+                original: dict[str, Any] = {
                     "category": category,
                     "title": title,
                     "body": body,
