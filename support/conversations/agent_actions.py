@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from routing.ledger import add_spend
 from routing.model_call import DraftAudit, call_model
 from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
 from routing.providers import Passage, ProviderRequest, get_provider
@@ -34,6 +33,7 @@ from .actions import (
     agent_display_name,
     append_event,
 )
+from .ledger import add_spend
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 

@@ -25,14 +25,6 @@ from routing.circuit import Breaker, breaker_for
 from routing.control import ControlLine
 from routing.intents import detect_intent
 from routing.language import detect_language
-from routing.ledger import (
-    add_spend,
-    answer_cache_key,
-    cached_answer,
-    mirror_circuit,
-    spent_today_usd,
-    store_answer,
-)
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
@@ -42,6 +34,14 @@ from support.knowledge.search import search_passages
 
 from . import actions
 from .dbthreads import in_conversation
+from .ledger import (
+    add_spend,
+    answer_cache_key,
+    cached_answer,
+    mirror_circuit,
+    spent_today_usd,
+    store_answer,
+)
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_columns, select_instance, select_values
 

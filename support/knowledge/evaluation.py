@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 
 from routing.control import parse_control_line
-from routing.evaluation import split_part
 from routing.intents import detect_intent
 from routing.language import detect_language
 from routing.policy import Signals, Thresholds, decide
@@ -28,6 +27,7 @@ from routing.providers.local import LocalProvider
 from routing.signals import negative_sentiment, said_not_helpful
 
 from .models import KnowledgeArticle
+from .routing_evaluation import split_part
 from .search import search_passages
 
 RIGHT = "right"
