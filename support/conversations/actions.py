@@ -122,7 +122,7 @@ def check_customer_text(text: object) -> str:
 
 
 def do_start_conversation(
-    *, origin: str = "", client_ip: str = "", language: str = ""
+    *, origin: str = "", client_ip: str = "", language: str = "", page: str = ""
 ) -> Conversation:
     with transaction.atomic():
         now = timezone.now()
@@ -131,6 +131,7 @@ def do_start_conversation(
             # Until the customer writes, the browser's language is the best guess of theirs.
             language=language_of_tag(language) or "",
             browser_language=language[:35],
+            customer_page=page[:500],
             created_at=now,
             updated_at=now,
         )
