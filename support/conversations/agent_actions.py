@@ -59,7 +59,8 @@ def agent_actor(agent: Any) -> str:
 
 
 def display_name(agent: Any) -> str:
-    return agent_display_name(agent)
+    """How staff name an agent to each other (customers see `agent_display_name`)."""
+    return str(agent.get_short_name() or agent.get_username())
 
 
 def staff_group(conversation: Conversation) -> str:
@@ -134,7 +135,9 @@ def do_claim_conversation(conversation_id: int, agent: Any) -> Conversation:
         conversation.assigned_agent = agent
         _set_status(conversation, Status.AGENT, reason="claimed", actor=agent_actor(agent))
         message = _next_message(
-            conversation, role=Role.SYSTEM, text=f"{display_name(agent)} joined the conversation."
+            conversation,
+            role=Role.SYSTEM,
+            text=f"{agent_display_name(agent)} joined the conversation.",
         )
         _publish_message(conversation, message)
     return conversation
@@ -148,7 +151,7 @@ def do_agent_reply(conversation_id: int, agent: Any, text: str) -> Message:
         conversation = _locked(conversation_id)
         _check_owner(conversation, agent, "reply")
         message = _next_message(
-            conversation, role=Role.AGENT, author=display_name(agent), text=text
+            conversation, role=Role.AGENT, author=agent_display_name(agent), text=text
         )
         append_event(
             conversation,
@@ -257,7 +260,7 @@ def do_transfer_conversation(conversation_id: int, agent: Any, to_agent: Any) ->
         message = _next_message(
             conversation,
             role=Role.SYSTEM,
-            text=f"{display_name(to_agent)} took over the conversation.",
+            text=f"{agent_display_name(to_agent)} took over the conversation.",
         )
         _publish_message(conversation, message)
     return conversation
