@@ -260,7 +260,12 @@ LADDER_TOTAL_TIMEOUT_S = env.float("LADDER_TOTAL_TIMEOUT_S", default=60.0)
 LADDER_LOCAL_CHUNK_PAUSE_MS = env.int("LADDER_LOCAL_CHUNK_PAUSE_MS", default=20)
 # Routing thresholds.
 LADDER_CONFIDENCE_THRESHOLD = env.float("LADDER_CONFIDENCE_THRESHOLD", default=0.7)
-LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.45)
+# The local provider answers only above this score and this lead over the next article
+# (measured on tuning data: docs/answers.md).
+LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.35)
+LADDER_LOCAL_MIN_MARGIN = env.float("LADDER_LOCAL_MIN_MARGIN", default=0.1)
+# Where the help centre's articles are read (local answers link to them).
+LADDER_HELP_CENTRE_URL = env.str("LADDER_HELP_CENTRE_URL", default=f"{_SERVED_AT}/help/")
 LADDER_RETRIEVAL_FLOOR = env.float("LADDER_RETRIEVAL_FLOOR", default=0.2)
 LADDER_KB_PASSAGES = env.int("LADDER_KB_PASSAGES", default=3)
 # The help centre in the cached system prompt, within this many tokens: whole articles, else

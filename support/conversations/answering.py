@@ -24,6 +24,7 @@ from routing import reasons
 from routing.circuit import Breaker, breaker_for
 from routing.control import ControlLine
 from routing.intents import detect_intent
+from routing.language import detect_language
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
@@ -158,6 +159,7 @@ class Context:
     history: list[tuple[str, str]]
     earlier_questions: list[str]
     customer_turns: int
+    language: str = ""
 
 
 def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
@@ -291,7 +293,10 @@ class Answer:
         context, passages, signals, decision = prepared
         cache_key = ""
         if decision.action in ("call_model", "escalate") and self.cacheable(context, passages):
-            cache_key = answer_cache_key(context.question, [p.article_id for p in passages])
+            # The same words may be answered in another language for another customer.
+            cache_key = answer_cache_key(
+                f"[{context.language}] {context.question}", [p.article_id for p in passages]
+            )
             if await self.serve_cached(cache_key):
                 return
         # The knowledge base stands in for failing models, but not for a spent token budget.
@@ -365,14 +370,30 @@ class Answer:
         if context is None:
             return None
         self.group = context.conversation.group_name
+        context.language = self.customer_language(context)
         intent = detect_intent(context.question)
-        passages = search_passages(context.question) if intent is None else []
+        passages = (
+            search_passages(context.question, language=context.language) if intent is None else []
+        )
         if provider.name != "local":
             self.prompts = system_prompts()
         signals, decision = self.first_decision(provider, context, intent, passages)
         first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
         return context, passages, signals, decision
+
+    def customer_language(self, context: Context) -> str:
+        """The language of this message, stored on the conversation when it changed: the
+        text decides, and the conversation's language so far (at first the browser's) breaks
+        the tie for short or ambiguous text."""
+        conversation = context.conversation
+        language = detect_language(
+            context.question, hint=conversation.language or conversation.browser_language
+        )
+        if language != conversation.language:
+            Conversation.objects.filter(pk=conversation.pk).update(language=language)
+            conversation.language = language
+        return language
 
     def first_decision(
         self, provider: Any, context: Context, intent: Any, passages: list[Passage]
@@ -396,6 +417,7 @@ class Answer:
                         {"id": p.article_id, "score": round(p.score, 4)} for p in passages
                     ],
                     "top_score": round(passages[0].score, 4) if passages else 0.0,
+                    "language": context.language,
                 },
             )
         signals = Signals(
