@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Model, Q, QuerySet
 from django.utils import timezone
 
+from routing.language import language_of_tag
+
 from .audit import (
     TEXT_DIGEST_KEY,
     append_event,
@@ -148,7 +150,9 @@ def do_start_conversation(
         now = timezone.now()
         conversation = Conversation(
             origin=origin[:200],
-            language=language[:8],
+            # Until the customer writes, the browser's language is the best guess of theirs.
+            language=language_of_tag(language) or "",
+            browser_language=language[:35],
             customer_page=page[:500],
             created_at=now,
             updated_at=now,

@@ -319,6 +319,17 @@ def _draft_context(conversation_id: int) -> _DraftContext:
     return _DraftContext(question=turns[last_customer][1], history=history)
 
 
+def last_customer_question(conversation_id: int) -> str:
+    """What the customer last wrote (empty when they have written nothing)."""
+    text = (
+        Message.objects.filter(conversation_id=conversation_id, role=Role.CUSTOMER)
+        .order_by("-seq")
+        .values_list("text", flat=True)
+        .first()
+    )
+    return text or ""
+
+
 def _search(question: str) -> list[Passage]:
     from support.knowledge.search import search_passages
 

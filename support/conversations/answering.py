@@ -25,6 +25,7 @@ from routing.cache_key import AnswerSetup, answer_cache_key
 from routing.circuit import Breaker, breaker_for
 from routing.control import ControlLine
 from routing.intents import detect_intent
+from routing.language import detect_language
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
@@ -158,6 +159,7 @@ class Context:
     history: list[tuple[str, str]]
     earlier_questions: list[str]
     customer_turns: int
+    language: str = ""
 
 
 def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
@@ -292,7 +294,10 @@ class Answer:
         cache_key: str | None = None
         setup = self.answer_setup(provider)
         if decision.action in ("call_model", "escalate") and self.cacheable(context, passages):
-            cache_key = answer_cache_key(context.question, passages, setup)
+            # The same words may be answered in another language for another customer.
+            cache_key = answer_cache_key(
+                f"[{context.language}] {context.question}", passages, setup
+            )
             if cache_key and await self.serve_cached(cache_key, provider.name):
                 return
         # The knowledge base stands in for failing models, but not for a spent token budget.
@@ -369,14 +374,30 @@ class Answer:
         if context is None:
             return None
         self.group = context.conversation.group_name
+        context.language = self.customer_language(context)
         intent = detect_intent(context.question)
-        passages = search_passages(context.question) if intent is None else []
+        passages = (
+            search_passages(context.question, language=context.language) if intent is None else []
+        )
         if provider.name != "local":
             self.prompts = system_prompts()
         signals, decision = self.first_decision(provider, context, intent, passages)
         first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
         return context, passages, signals, decision
+
+    def customer_language(self, context: Context) -> str:
+        """The language of this message, stored on the conversation when it changed: the
+        text decides, and the conversation's language so far (at first the browser's) breaks
+        the tie for short or ambiguous text."""
+        conversation = context.conversation
+        language = detect_language(
+            context.question, hint=conversation.language or conversation.browser_language
+        )
+        if language != conversation.language:
+            Conversation.objects.filter(pk=conversation.pk).update(language=language)
+            conversation.language = language
+        return language
 
     def first_decision(
         self, provider: Any, context: Context, intent: Any, passages: list[Passage]
@@ -400,6 +421,7 @@ class Answer:
                         {"id": p.article_id, "score": round(p.score, 4)} for p in passages
                     ],
                     "top_score": round(passages[0].score, 4) if passages else 0.0,
+                    "language": context.language,
                 },
             )
         signals = Signals(

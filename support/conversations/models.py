@@ -37,7 +37,10 @@ class Conversation(models.Model):
         max_length=500, blank=True, help_text="The page the customer wrote from."
     )
     origin = models.CharField(max_length=200, blank=True, help_text="Site the widget ran on.")
+    # The language the customer writes in (a short code such as "es", detected from their
+    # messages with the browser's language as a hint), and the browser's own language tag.
     language = models.CharField(max_length=8, blank=True)
+    browser_language = models.CharField(max_length=35, blank=True)
     assigned_agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -30,7 +30,7 @@ def seal_existing_chains(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0004_answer_cache_key_parts"),
+        ("conversations", "0005_answer_cache_key_parts"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0005_keyed_audit'),
+        ('conversations', '0006_keyed_audit'),
     ]
 
     operations = [

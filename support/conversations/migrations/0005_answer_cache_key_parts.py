@@ -11,7 +11,7 @@ def forget_cached_answers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0003_customer_identity"),
+        ("conversations", "0004_conversation_browser_language"),
     ]
 
     operations = [
