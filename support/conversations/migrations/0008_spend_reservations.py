@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0002_ledger_from_routing'),
+        ('conversations', '0007_token_generation_and_erasure'),
     ]
 
     operations = [
