@@ -23,8 +23,8 @@ from django.conf import settings
 
 from routing import reasons
 from routing.circuit import Breaker, breaker_for
+from routing.classifier import IntentReading, read_intent
 from routing.control import MISSING, ControlLineReader
-from routing.intents import detect_intent
 from routing.ledger import (
     add_spend,
     answer_cache_key,
@@ -368,16 +368,18 @@ class Answer:
         if context is None:
             return None
         self.group = context.conversation.group_name
-        intent = detect_intent(context.question)
+        reading = read_intent(context.question)
+        intent = reading.match
         passages = search_passages(context.question) if intent is None else []
-        signals, decision = self.first_decision(provider, context, intent, passages)
+        signals, decision = self.first_decision(provider, context, reading, passages)
         first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
         return context, passages, signals, decision
 
     def first_decision(
-        self, provider: Any, context: Context, intent: Any, passages: list[Passage]
+        self, provider: Any, context: Context, reading: IntentReading, passages: list[Passage]
     ) -> tuple[Signals, Decision]:
+        intent = reading.match
         self.note(
             "routing.rules",
             "router",
@@ -386,6 +388,9 @@ class Answer:
                 "rule": intent.rule if intent else None,
                 "reason": intent.reason if intent else None,
                 "words": list(intent.words) if intent else [],
+                "source": reading.source,
+                "classifier_probability": reading.human_probability,
+                "kept_by_rule": reading.kept_by_rule,
             },
         )
         if intent is None:
