@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +45,16 @@ VECTORIZER_PARAMS: dict[str, Any] = {
 }
 
 
+_WHITESPACE = re.compile(r"\s\s+")
+
+
+def _strip_accents(text: str) -> str:
+    """As scikit-learn's ``strip_accents="unicode"``: NFKD, combining marks dropped."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 class ModelFileError(ValueError):
     """A model file that cannot be read; the message says which file and why."""
 
@@ -65,7 +77,12 @@ class IntentReading:
 
 
 class IntentClassifier:
-    """The trained model: TF-IDF over character n-grams, one linear score per class."""
+    """The trained model: TF-IDF over character n-grams, one linear score per class.
+
+    Reading a message needs no scikit-learn: the n-grams, weights and scores are computed here
+    exactly as ``TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)`` and
+    ``LogisticRegression`` compute them (a test holds the two to the same figures), so a
+    server process never imports the training libraries."""
 
     def __init__(
         self,
@@ -78,9 +95,6 @@ class IntentClassifier:
         params: dict[str, Any],
         about: dict[str, Any] | None = None,
     ) -> None:
-        import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         if ANSWER not in classes:
             raise ModelFileError(f"the classes {list(classes)} have no {ANSWER!r}")
         if not (len(idf) == len(vocabulary) and all(len(row) == len(vocabulary) for row in coef)):
@@ -89,25 +103,61 @@ class IntentClassifier:
             raise ModelFileError("one coefficient row and one intercept per class are needed")
         if not 0.0 < threshold <= 1.0:
             raise ModelFileError(f"threshold {threshold} is not in (0, 1]")
+        unknown = {
+            key: value
+            for key, value in params.items()
+            if VECTORIZER_PARAMS.get(key) != (tuple(value) if isinstance(value, list) else value)
+        }
+        if unknown:
+            raise ModelFileError(f"the model was trained with other text features: {unknown}")
         self.classes = tuple(classes)
         self.threshold = float(threshold)
         self.params = dict(params)
         self.about = dict(about or {})
-        self._vectorizer = TfidfVectorizer(
-            **{**self.params, "ngram_range": tuple(self.params["ngram_range"])},
-            vocabulary={gram: i for i, gram in enumerate(vocabulary)},
-        )
-        self._vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+        self._smallest, self._largest = VECTORIZER_PARAMS["ngram_range"]
         self._vocabulary = list(vocabulary)
-        self._coef = np.asarray(coef, dtype=np.float64)
-        self._intercept = np.asarray(intercept, dtype=np.float64)
-        self._answer = self.classes.index(ANSWER)
+        self._idf = [float(v) for v in idf]
+        self._coef = [[float(v) for v in row] for row in coef]
+        self._intercept = [float(v) for v in intercept]
+        # Per n-gram: its IDF and its weight for every class, in one lookup.
+        self._features = {
+            gram: (self._idf[i], tuple(row[i] for row in self._coef))
+            for i, gram in enumerate(self._vocabulary)
+        }
+
+    def ngrams(self, text: str) -> list[str]:
+        """The text's character n-grams within word boundaries, as ``char_wb`` makes them."""
+        text = _strip_accents(text.lower())
+        grams = []
+        for word in _WHITESPACE.sub(" ", text).split():
+            padded = f" {word} "
+            for n in range(self._smallest, self._largest + 1):
+                last = max(0, len(padded) - n)
+                grams.extend(padded[offset : offset + n] for offset in range(last + 1))
+                if last == 0:  # a short word counts once
+                    break
+        return grams
+
+    def scores(self, text: str) -> list[float]:
+        """Each class's linear score on the text's L2-normalised, sublinear TF-IDF vector."""
+        weights: dict[str, float] = {}
+        for gram in self.ngrams(text):
+            if gram in self._features:
+                weights[gram] = weights.get(gram, 0.0) + 1.0
+        vector = []
+        for gram, count in weights.items():
+            idf, row = self._features[gram]
+            vector.append(((1.0 + math.log(count)) * idf, row))
+        norm = math.sqrt(sum(value * value for value, _ in vector)) or 1.0
+        totals = list(self._intercept)
+        for value, row in vector:
+            for k, weight in enumerate(row):
+                totals[k] += value / norm * weight
+        return totals
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each class's probability (softmax of the linear scores, as LogisticRegression)."""
-        features = self._vectorizer.transform([text])
-        scores = features @ self._coef.T + self._intercept
-        row = [float(value) for value in scores[0]]
+        row = self.scores(text)
         top = max(row)
         exps = [math.exp(value - top) for value in row]
         total = sum(exps)
@@ -137,7 +187,7 @@ class IntentClassifier:
             "about": self.about,
             "intercept": [round(float(v), 5) for v in self._intercept],
             "vocabulary": self._vocabulary,
-            "idf": [round(float(v), 4) for v in self._vectorizer.idf_],
+            "idf": [round(float(v), 4) for v in self._idf],
             "coef": [[round(float(v), 3) for v in row] for row in self._coef],
         }
 
@@ -184,12 +234,17 @@ def train(
     model = LogisticRegression(C=regularisation, max_iter=5000)
     model.fit(features, list(labels))
     by_index = sorted(vectorizer.vocabulary_.items(), key=lambda item: item[1])
+    coef, intercept = model.coef_.tolist(), model.intercept_.tolist()
+    if len(coef) == 1:
+        # Two classes: one score z, P(second) = sigmoid(z), which is softmax(-z/2, z/2).
+        coef = [[-v / 2 for v in coef[0]], [v / 2 for v in coef[0]]]
+        intercept = [-intercept[0] / 2, intercept[0] / 2]
     return IntentClassifier(
         [str(name) for name in model.classes_],
         [gram for gram, _ in by_index],
         vectorizer.idf_.tolist(),
-        model.coef_.tolist(),
-        model.intercept_.tolist(),
+        coef,
+        intercept,
         threshold,
         dict(VECTORIZER_PARAMS),
         about,

@@ -157,3 +157,40 @@ def test_training_command_writes_a_model_the_router_can_read(tmp_path: Path) -> 
     assert model is not None
     assert model.threshold == 0.6
     assert json.loads(out.getvalue().strip().splitlines()[-1])["threshold"] == 0.6
+
+
+def test_reading_a_message_gives_scikit_learns_own_probabilities() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [t for t, _ in TINY]
+    labels = [label for _, label in TINY]
+    vectorizer = TfidfVectorizer(**classifier.VECTORIZER_PARAMS)
+    fitted = LogisticRegression(C=30.0, max_iter=5000).fit(vectorizer.fit_transform(texts), labels)
+    ours = classifier.IntentClassifier(
+        list(fitted.classes_),
+        sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get),
+        vectorizer.idf_.tolist(),
+        fitted.coef_.tolist(),
+        fitted.intercept_.tolist(),
+        0.5,
+        classifier.VECTORIZER_PARAMS,
+    )
+    for text in ["Quiero  poner una QUEJA!", "where's my parcel", "Ça coûte combien ?", "a"]:
+        expected = fitted.predict_proba(vectorizer.transform([text]))[0]
+        got = ours.probabilities(text)
+        assert [got[name] for name in fitted.classes_] == pytest.approx(list(expected), abs=1e-9)
+
+
+def test_routing_a_message_never_imports_the_training_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from routing.classifier import read_intent; "
+        "r = read_intent('necesito hablar con alguien'); "
+        "assert r.human_probability is not None; "
+        "assert not any(m.split('.')[0] in ('sklearn', 'numpy', 'scipy') for m in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
