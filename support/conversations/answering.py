@@ -49,6 +49,7 @@ from support.knowledge.search import search_passages
 
 from . import actions
 from .dbthreads import in_conversation
+from .i18n import speaking, stored_language
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_columns, select_instance, select_values
 
@@ -225,7 +226,8 @@ async def _handoff(
     audit_before: list[actions.AuditEntry] | None = None,
 ) -> None:
     def run() -> None:
-        notice = reasons.handoff_notice(reason, _queue_length(conversation_id))
+        with speaking(stored_language(conversation_id)):
+            notice = reasons.handoff_notice(reason, _queue_length(conversation_id))
         actions.do_request_handoff(
             conversation_id,
             reason=reason,
@@ -744,7 +746,10 @@ async def request_person(conversation_id: int) -> None:
     """The customer pressed "talk to a person"."""
 
     def run() -> None:
-        notice = reasons.handoff_notice(reasons.CUSTOMER_REQUEST, _queue_length(conversation_id))
+        with speaking(stored_language(conversation_id)):
+            notice = reasons.handoff_notice(
+                reasons.CUSTOMER_REQUEST, _queue_length(conversation_id)
+            )
         actions.do_request_handoff(
             conversation_id,
             reason=reasons.CUSTOMER_REQUEST,

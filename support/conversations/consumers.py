@@ -19,6 +19,7 @@ from django.conf import settings
 from . import actions, answering, housekeeping, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
+from .i18n import customer_language, widget_strings
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
 from .models import Conversation, Message, MessageState, Status
 from .tokens import make_token, read_token
@@ -225,6 +226,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         }
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
+        # The widget's texts in the customer's language (the conversation's, else the browser's).
+        welcome["language"] = customer_language(conversation.language or language)
+        welcome["strings"] = widget_strings(welcome["language"])
         await self.send_frame(welcome)
         # Read without an await in between, so no delta slips between snapshot and relay.
         live = answering.LIVE_STREAMS.get(conversation.pk)

@@ -14,3 +14,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     from django.conf import settings
 
     return JsonResponse({"ok": True, "provider": settings.LADDER_PROVIDER})
+
+
+def widget_texts(request: HttpRequest) -> JsonResponse:
+    """The widget's texts in the product language closest to ``?language=`` (the browser's),
+    for the moments before its first ``welcome``; public, so any site may read them."""
+    from support.conversations.i18n import customer_language, widget_strings
+
+    language = customer_language(request.GET.get("language", "")[:35])
+    response = JsonResponse({"language": language, "strings": widget_strings(language)})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
