@@ -135,9 +135,9 @@ async def _model_stated_intent(text: str) -> str | None:
     from asgiref.sync import sync_to_async
     from django.conf import settings
 
-    from routing.control import ControlLineReader
+    from routing.model_call import call_model
     from routing.prompts import SYSTEM_PROMPT, build_messages
-    from routing.providers import ProviderRequest, TextDelta, get_provider
+    from routing.providers import ProviderRequest, get_provider
     from support.knowledge.search import search_passages
 
     passages = await sync_to_async(search_passages)(text)
@@ -149,15 +149,14 @@ async def _model_stated_intent(text: str) -> str | None:
         passages=passages,
         max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
     )
-    reader = ControlLineReader()
-    async for event in get_provider().stream(request):
-        if isinstance(event, TextDelta):
-            reader.feed(event.text)
-            if reader.control is not None:
-                break
-    if reader.control is None:
-        reader.finish()
-    return reader.control.intent if reader.control else None
+
+    async def stop_at_the_control_line(control: object) -> bool:
+        return False  # the intent is all this needs
+
+    call = await call_model(get_provider(), request, on_control=stop_at_the_control_line)
+    if call.error is not None:
+        raise call.error
+    return call.control.intent
 
 
 def split_part(text: str) -> str:

@@ -15,6 +15,7 @@ Order (the first that applies wins):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -62,6 +63,17 @@ class Decision:
 
     def as_audit(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_audit(cls, data: Mapping[str, Any]) -> Decision:
+        """The decision a `routing.decision` audit event recorded."""
+        return cls(
+            action=data.get("action", "handoff"),
+            tier=data.get("tier", "human"),
+            reason=data.get("reason", ""),
+            inputs=dict(data.get("inputs") or {}),
+            thresholds=dict(data.get("thresholds") or {}),
+        )
 
 
 def _signals_for_audit(signals: Signals) -> dict[str, Any]:

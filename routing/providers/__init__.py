@@ -9,6 +9,7 @@ from .base import (
     ProviderError,
     ProviderRequest,
     Started,
+    StreamEvent,
     TextDelta,
 )
 
@@ -19,6 +20,7 @@ __all__ = [
     "ProviderError",
     "ProviderRequest",
     "Started",
+    "StreamEvent",
     "TextDelta",
     "get_provider",
 ]

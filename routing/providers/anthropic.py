@@ -232,8 +232,11 @@ class AnthropicProvider:
                 except anthropic.APIStatusError as error:
                     # An `error` event inside a 200 stream (e.g. overloaded_error mid-answer).
                     raise failure("stream_error", _error_detail(error, in_stream=True)) from error
-                except httpx2.TimeoutException as error:
+                except (httpx2.TimeoutException, anthropic.APITimeoutError) as error:
                     raise failure("timeout", "the stream stalled") from error
+                except anthropic.APIConnectionError as error:
+                    # Newer SDKs wrap a connection lost mid-stream in their own error.
+                    raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
                 except httpx2.TransportError as error:
                     raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
                 except (json.JSONDecodeError, ValueError) as error:

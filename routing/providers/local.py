@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
-from .base import Finished, ProviderRequest, StreamEvent, TextDelta
+from .base import Finished, ProviderRequest, Started, StreamEvent, TextDelta
 
 MODEL_NAME = "local"
 # Words per streamed chunk and the pause between chunks: enough to read as streaming.
@@ -40,6 +40,8 @@ class LocalProvider:
         words = self.compose(request).split(" ")
         first_token_ms: int | None = None
         output_tokens = 0
+        # As a model does: the call is accepted (no prompt tokens to pay), then the text.
+        yield Started(model=MODEL_NAME)
         for start in range(0, len(words), WORDS_PER_CHUNK):
             chunk = " ".join(words[start : start + WORDS_PER_CHUNK])
             if start + WORDS_PER_CHUNK < len(words):

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from routing import reasons
 from routing.control import MISSING, ControlLine
+from routing.model_call import ModelCallResult, Usage, billed_cost_usd
 from routing.policy import Signals, Thresholds, decide
-from routing.prices import cost_usd
+from routing.providers import ProviderError
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.conversations import actions, agent_actions
 from support.conversations.models import Conversation, Role, Status
@@ -170,13 +171,13 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
         if clock is not None:
             clock.advance(ms=reply.total_ms)
         model = _model_for(tier)
-        tokens = {
-            "input_tokens": reply.input_tokens,
-            "output_tokens": reply.output_tokens,
-            "cache_read_tokens": reply.cache_read_tokens,
-            "cache_write_tokens": reply.cache_write_tokens,
-        }
-        cost = cost_usd(model, **tokens)
+        usage = Usage(
+            input_tokens=reply.input_tokens,
+            output_tokens=reply.output_tokens,
+            cache_read_tokens=reply.cache_read_tokens,
+            cache_write_tokens=reply.cache_write_tokens,
+        )
+        cost = billed_cost_usd(model, model, usage)
         control = (
             MISSING
             if reply.error
@@ -192,24 +193,22 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
         signals = replace(signals, control=control, provider_error=reply.error)
         decision = decide(signals, limits)
         shown = decision.action == "answer"
-        call = {
-            "tier": tier,
-            "provider": "anthropic",
-            "model": model,
-            **tokens,
-            "cost_usd": f"{cost:f}",
-            "provider_first_token_ms": None if reply.error else reply.provider_first_token_ms,
-            "time_to_first_token_ms": reply.time_to_first_token_ms if shown else None,
-            "total_ms": reply.total_ms,
-            "confidence": control.confidence,
-            "control_line": control.raw,
-            "stop_reason": None if reply.error else "end_turn",
-            "error": reply.error,
-            "error_detail": None,
-            "shown": shown,
-        }
+        call = ModelCallResult(
+            tier=tier,
+            provider="anthropic",
+            model=model,
+            billed_model=model,
+            text=reply.text,
+            control=control,
+            usage=usage,
+            cost_usd=cost,
+            provider_first_token_ms=None if reply.error else reply.provider_first_token_ms,
+            total_ms=reply.total_ms,
+            stop_reason=None if reply.error else "end_turn",
+            error=ProviderError(reply.error, "") if reply.error else None,
+        ).audit(shown=shown, time_to_first_token_ms=reply.time_to_first_token_ms if shown else None)
         if not shown:
-            audit("model.call", f"model:{model}", call)
+            audit("model.call", f"model:{model}", call.as_audit())
             audit("routing.decision", "router", decision.as_audit())
             continue
         message = actions.do_begin_assistant_message(
@@ -221,9 +220,9 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
             text=reply.text,
             interrupted=False,
             audit_kind="model.call",
-            audit_data={"seq": seq, "answer_seq": message.seq, **call},
+            audit_data={"seq": seq, "answer_seq": message.seq, **call.as_audit()},
             usage={
-                **tokens,
+                **usage.as_dict(),
                 "cost_usd": cost,
                 "model": model,
                 "tier": tier,

@@ -7,7 +7,6 @@ after commit stay in one place; the inbox views, its socket and its commands cal
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -21,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from routing.control import ControlLineReader
-from routing.prices import cost_usd
+from routing.ledger import add_spend
+from routing.model_call import DraftAudit, call_model
 from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
-from routing.providers import Finished, Passage, ProviderError, ProviderRequest, get_provider
+from routing.providers import Passage, ProviderRequest, get_provider
 
 from .actions import (
     MAX_MESSAGE_CHARS,
@@ -336,75 +335,60 @@ async def compose_draft(conversation_id: int, agent: Any) -> Draft:
     context = await database_sync_to_async(_draft_context)(conversation_id)
     passages = await database_sync_to_async(_search)(context.question)
     provider = get_provider()
-    model = "local" if provider.name == "local" else settings.LADDER_STRONG_MODEL
-    started = time.perf_counter()
-    finished: Finished | None = None
-    error: ProviderError | None = None
-    text = ""
+    articles = [{"id": p.article_id, "score": round(p.score, 4)} for p in passages]
     if provider.name == "local":
         text = passages[0].text if passages else ""
+        audit = DraftAudit(
+            agent=agent.get_username(),
+            tier="strong",
+            provider="local",
+            model="local",
+            articles=articles,
+            draft=text,
+        )
+        error = None
     else:
         request = ProviderRequest(
             tier="strong",
-            model=model,
+            model=settings.LADDER_STRONG_MODEL,
             system=DRAFT_SYSTEM_PROMPT,
             messages=build_messages(context.history, context.question, passages),
             passages=passages,
             max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
         )
         # A model that adds a control line anyway: it is read off, never put in the draft.
-        reader = ControlLineReader()
-        try:
-            async for event in provider.stream(request):
-                if isinstance(event, Finished):
-                    finished = event
-                else:
-                    text += reader.feed(event.text)
-        except ProviderError as failed:
-            error = failed
-        text = (text + reader.finish()).strip()
-    usage = {
-        "input_tokens": finished.input_tokens if finished else 0,
-        "output_tokens": finished.output_tokens if finished else 0,
-        "cache_read_tokens": finished.cache_read_tokens if finished else 0,
-        "cache_write_tokens": finished.cache_write_tokens if finished else 0,
-    }
-    billed_model = finished.model if finished and finished.model else model
-    try:
-        cost = cost_usd(billed_model, **usage)
-    except KeyError:
-        cost = cost_usd(model, **usage)
-    data = {
-        "agent": agent.get_username(),
-        "tier": "strong",
-        "provider": provider.name,
-        "model": billed_model,
-        **usage,
-        "cost_usd": f"{cost:f}",
-        "total_ms": int((time.perf_counter() - started) * 1000),
-        "articles": [{"id": p.article_id, "score": round(p.score, 4)} for p in passages],
-        "draft": text,
-        "error": error.kind if error else None,
-    }
-    await database_sync_to_async(_record_draft)(conversation_id, agent, data, cost, provider.name)
+        call = await call_model(provider, request)
+        text = call.text.strip()
+        error = call.error
+        audit = DraftAudit(
+            agent=agent.get_username(),
+            tier="strong",
+            provider=provider.name,
+            model=call.billed_model,
+            **call.usage.as_dict(),
+            cost_usd=f"{call.cost_usd:f}",
+            total_ms=call.total_ms,
+            articles=articles,
+            draft=text,
+            error=call.error_kind,
+        )
+    await database_sync_to_async(_record_draft)(conversation_id, agent, audit)
     if error is not None:
         raise ActionRefused("draft_failed", "The model could not write a draft just now.")
     if not text:
         raise ActionRefused(
             "no_draft", "The knowledge base has nothing on this question; write the reply yourself."
         )
-    return Draft(text=text, passages=passages, model=billed_model, cost_usd=f"{cost:f}")
+    return Draft(text=text, passages=passages, model=audit.model, cost_usd=audit.cost_usd)
 
 
-def _record_draft(
-    conversation_id: int, agent: Any, data: dict[str, Any], cost: Any, provider_name: str
-) -> None:
+def _record_draft(conversation_id: int, agent: Any, audit: DraftAudit) -> None:
     with transaction.atomic():
-        append_event(_locked(conversation_id), "draft.created", agent_actor(agent), data)
-    if provider_name != "local":
-        from routing.ledger import add_spend
-
-        add_spend("strong", cost)
+        append_event(
+            _locked(conversation_id), "draft.created", agent_actor(agent), audit.as_audit()
+        )
+        if audit.provider != "local":
+            add_spend("strong", audit.cost)
 
 
 # Email follow-up when nobody is online

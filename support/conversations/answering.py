@@ -8,7 +8,6 @@ widget that drops mid-answer loses nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,7 +23,7 @@ from django.conf import settings
 from routing import reasons
 from routing.circuit import Breaker, breaker_for
 from routing.classifier import IntentReading, read_intent
-from routing.control import MISSING, ControlLineReader
+from routing.control import ControlLine
 from routing.ledger import (
     add_spend,
     answer_cache_key,
@@ -33,17 +32,10 @@ from routing.ledger import (
     spent_today_usd,
     store_answer,
 )
+from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
-from routing.prices import cost_usd
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
-from routing.providers import (
-    Finished,
-    Passage,
-    ProviderError,
-    ProviderRequest,
-    Started,
-    get_provider,
-)
+from routing.providers import Passage, ProviderError, ProviderRequest, get_provider
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.search import search_passages
 
@@ -244,16 +236,12 @@ async def _handoff(
 @dataclass
 class TierOutcome:
     decision: Decision | None = None
-    started: Started | None = None
-    received_chars: int = 0
     streamed: bool = False
     text: str = ""
-    finished: Finished | None = None
-    error: ProviderError | None = None
-    control_raw: str = ""
     signals: Signals = field(default_factory=lambda: Signals(tier="fast"))
     first_frame_ms: int | None = None
     model: str = ""
+    call: ModelCallResult | None = None
 
 
 class Answer:
@@ -345,7 +333,7 @@ class Answer:
             decision = outcome.decision
             self.release_if_streamed(outcome)
             if decision.action == "answer":
-                if cache_key and outcome.control_raw:
+                if cache_key and outcome.call is not None and outcome.call.control.raw:
                     await after_stream(store_answer)(
                         cache_key,
                         context.question,
@@ -545,164 +533,108 @@ class Answer:
         )
         await self.reserve(tier, model)
         outcome = TierOutcome(model=model, signals=signals)
-        reader = ControlLineReader()
         emitter: StreamEmitter | None = None
-        started = time.perf_counter()
-        try:
-            async with contextlib.aclosing(provider.stream(request)) as events:
-                async for event in events:
-                    if isinstance(event, Finished):
-                        outcome.finished = event
-                        continue
-                    if isinstance(event, Started):
-                        outcome.started = event
-                        continue
-                    outcome.received_chars += len(event.text)
-                    visible = reader.feed(event.text)
-                    if reader.control is not None and outcome.decision is None:
-                        outcome.decision = decide(
-                            replace(signals, control=reader.control), self.thresholds
-                        )
-                        if outcome.decision.action != "answer":
-                            break  # stop paying for an answer nobody will see
-                        message = await self.reserve(tier, model)
-                        emitter = StreamEmitter(
-                            self.layer, self.group, self.conversation_id, message.seq
-                        )
-                        await emitter.start()
-                    if emitter is not None and visible:
-                        await emitter.push(visible)
-                        if outcome.first_frame_ms is None:
-                            outcome.first_frame_ms = int(
-                                (time.perf_counter() - self.acked_at) * 1000
-                            )
-        except ProviderError as error:
-            outcome.error = error
-        if reader.control is None:
-            reader.finish()
+
+        async def control_seen(control: ControlLine) -> bool:
+            nonlocal emitter
+            outcome.decision = decide(replace(signals, control=control), self.thresholds)
+            if outcome.decision.action != "answer":
+                return False  # stop paying for an answer nobody will see
+            message = await self.reserve(tier, model)
+            emitter = StreamEmitter(self.layer, self.group, self.conversation_id, message.seq)
+            await emitter.start()
+            return True
+
+        async def text_seen(visible: str) -> None:
+            if emitter is None:
+                return
+            await emitter.push(visible)
+            if outcome.first_frame_ms is None:
+                outcome.first_frame_ms = int((time.perf_counter() - self.acked_at) * 1000)
+
+        call = await call_model(provider, request, on_control=control_seen, on_text=text_seen)
+        outcome.call = call
         if emitter is not None:
             await emitter.flush()
             outcome.text = emitter.text
             outcome.streamed = True
-        control = reader.control or MISSING
-        outcome.control_raw = control.raw
-        stop_reason = outcome.finished.stop_reason if outcome.finished else None
         outcome.signals = replace(
             signals,
-            control=control,
-            stop_reason=stop_reason,
-            provider_error=outcome.error.kind if outcome.error else None,
+            control=call.control,
+            stop_reason=call.stop_reason,
+            provider_error=call.error_kind,
         )
-        if outcome.decision is None or outcome.error is not None or stop_reason == "refusal":
+        if outcome.decision is None or call.error is not None or call.stop_reason == "refusal":
             outcome.decision = decide(outcome.signals, self.thresholds)
         if outcome.decision.action == "answer" and not outcome.streamed:
             # A confident line followed by nothing is no answer at all.
             outcome.signals = replace(
-                outcome.signals, control=replace(control, confidence=0.0, answered=False)
+                outcome.signals, control=replace(call.control, confidence=0.0, answered=False)
             )
             outcome.decision = decide(outcome.signals, self.thresholds)
-        await self.record_call(outcome, tier, model, provider.name, started)
+        await self.record_call(outcome, call)
         return outcome
 
-    async def record_call(
-        self, outcome: TierOutcome, tier: str, model: str, provider_name: str, started: float
-    ) -> None:
+    async def record_call(self, outcome: TierOutcome, call: ModelCallResult) -> None:
         assert outcome.decision is not None
         decision_entry = self.entry("routing.decision", "router", outcome.decision.as_audit())
-        finished = outcome.finished
-        if finished is not None:
-            usage = {
-                "input_tokens": finished.input_tokens,
-                "output_tokens": finished.output_tokens,
-                "cache_read_tokens": finished.cache_read_tokens,
-                "cache_write_tokens": finished.cache_write_tokens,
-            }
-        else:
-            # Stopped early or failed: the prompt as the provider counted it, and the output
-            # estimated from what arrived (the provider bills what it generated).
-            started_usage = outcome.started
-            usage = {
-                "input_tokens": started_usage.input_tokens if started_usage else 0,
-                "output_tokens": (outcome.received_chars + 3) // 4,
-                "cache_read_tokens": started_usage.cache_read_tokens if started_usage else 0,
-                "cache_write_tokens": started_usage.cache_write_tokens if started_usage else 0,
-            }
-        billed_model = (
-            finished.model
-            if finished and finished.model
-            else (outcome.started.model if outcome.started else model)
-        )
-        try:
-            cost = cost_usd(billed_model, **usage)
-        except KeyError:
-            cost = cost_usd(model, **usage)
-        control = outcome.signals.control
-        call = {
-            "tier": tier,
-            "provider": provider_name,
-            "model": billed_model,
-            **usage,
-            "cost_usd": f"{cost:f}",
-            "provider_first_token_ms": finished.first_token_ms if finished else None,
-            "time_to_first_token_ms": outcome.first_frame_ms,
-            "total_ms": int((time.perf_counter() - started) * 1000),
-            "confidence": control.confidence if control else None,
-            "control_line": outcome.control_raw,
-            "stop_reason": finished.stop_reason if finished else None,
-            "error": outcome.error.kind if outcome.error else None,
-            "error_detail": outcome.error.detail[:300] if outcome.error else None,
-            "shown": outcome.streamed,
-        }
-        booking = (tier, model, provider_name, cost, sum(usage.values()), outcome.error)
-        if outcome.streamed:
-            message = self.reserved
-            assert message is not None
-            interrupted = outcome.error is not None or call["stop_reason"] == "refusal"
-            text = outcome.text + (INTERRUPTED_NOTICE if interrupted else "")
-            fields = {
-                **usage,
-                "cost_usd": cost,
-                "model": billed_model,
-                "tier": tier,
-                "time_to_first_token_ms": outcome.first_frame_ms,
-                "provider_first_token_ms": finished.first_token_ms if finished else None,
-                "total_ms": call["total_ms"],
-                "confidence": call["confidence"],
-            }
-            audit_before = self.take_audit()
-
-            def book_and_store() -> Message:
-                # One trip to the database thread: the booking, then the stored answer with the
-                # call's audit events and the decision taken on it (no trip of their own).
-                self.book_call(*booking)
-                audit_after = [*self.take_circuit_note(), decision_entry]
-                return actions.do_finish_assistant_message(
-                    message.pk,
-                    text=text,
-                    interrupted=interrupted,
-                    audit_kind="model.call",
-                    audit_data={"seq": self.customer_seq, "answer_seq": message.seq, **call},
-                    usage=fields,
-                    audit_before=audit_before,
-                    audit_after=audit_after,
-                )
-
-            stored = await after_stream(book_and_store)()
-            await self.layer.group_send(
-                self.group,
-                {
-                    "type": "chat.stream_end",
-                    "seq": message.seq,
-                    "frame": stored.as_frame(),
-                    # Text stored but never streamed (the interruption notice).
-                    "tail": INTERRUPTED_NOTICE if interrupted else "",
-                },
-            )
-            end_live_stream(self.conversation_id)
-        else:
+        audit = call.audit(shown=outcome.streamed, time_to_first_token_ms=outcome.first_frame_ms)
+        if outcome.signals.control is not None:
+            audit = replace(audit, confidence=outcome.signals.control.confidence)
+        booking = (call.tier, call.model, call.provider, call.cost_usd, call.usage, call.error)
+        if not outcome.streamed:
             await after_stream(self.book_call)(*booking)
-            self.note("model.call", f"model:{billed_model}", call)
+            self.note("model.call", f"model:{call.billed_model}", audit.as_audit())
             self.pending_audit += [*self.take_circuit_note(), decision_entry]
+            return
+        message = self.reserved
+        assert message is not None
+        interrupted = call.error is not None or call.stop_reason == "refusal"
+        text = outcome.text + (INTERRUPTED_NOTICE if interrupted else "")
+        fields = {
+            **call.usage.as_dict(),
+            "cost_usd": call.cost_usd,
+            "model": call.billed_model,
+            "tier": call.tier,
+            "time_to_first_token_ms": outcome.first_frame_ms,
+            "provider_first_token_ms": call.provider_first_token_ms,
+            "total_ms": call.total_ms,
+            "confidence": audit.confidence,
+        }
+        audit_before = self.take_audit()
+
+        def book_and_store() -> Message:
+            # One trip to the database thread: the booking, then the stored answer with the
+            # call's audit events and the decision taken on it (no trip of their own).
+            self.book_call(*booking)
+            audit_after = [*self.take_circuit_note(), decision_entry]
+            return actions.do_finish_assistant_message(
+                message.pk,
+                text=text,
+                interrupted=interrupted,
+                audit_kind="model.call",
+                audit_data={
+                    "seq": self.customer_seq,
+                    "answer_seq": message.seq,
+                    **audit.as_audit(),
+                },
+                usage=fields,
+                audit_before=audit_before,
+                audit_after=audit_after,
+            )
+
+        stored = await after_stream(book_and_store)()
+        await self.layer.group_send(
+            self.group,
+            {
+                "type": "chat.stream_end",
+                "seq": message.seq,
+                "frame": stored.as_frame(),
+                # Text stored but never streamed (the interruption notice).
+                "tail": INTERRUPTED_NOTICE if interrupted else "",
+            },
+        )
+        end_live_stream(self.conversation_id)
 
     def take_circuit_note(self) -> list[actions.AuditEntry]:
         """The `circuit.opened` event this call's booking caused, if it did."""
@@ -715,14 +647,16 @@ class Answer:
         model: str,
         provider_name: str,
         cost: Decimal,
-        tokens: int,
+        usage: Usage,
         error: ProviderError | None,
     ) -> None:
         """Spend, the conversation's token budget, and the model's circuit breaker."""
         if provider_name == "local":
             return
         add_spend(tier, cost)
-        add_to_columns(Conversation, "id = %s", [self.conversation_id], model_tokens=tokens)
+        add_to_columns(
+            Conversation, "id = %s", [self.conversation_id], model_tokens=usage.total_tokens
+        )
         breaker = self.breaker(model)
         if error is None:
             if breaker.record_success():

@@ -115,7 +115,16 @@ def wait_until_healthy(server: LiveServer) -> None:
 
 
 @pytest.fixture
-def live_daphne(request: pytest.FixtureRequest, transactional_db: None) -> Iterator[LiveServer]:
+def live_server_extra_env() -> dict[str, str]:
+    """Settings a test module adds to its live_daphne (override this fixture to add some
+    known only at run time, such as a fake server's address)."""
+    return {}
+
+
+@pytest.fixture
+def live_daphne(
+    request: pytest.FixtureRequest, transactional_db: None, live_server_extra_env: dict[str, str]
+) -> Iterator[LiveServer]:
     """Daphne serving this test's database with the demo help centre loaded.
 
     `@pytest.mark.live_server_env(NAME="value")` adds settings for one test's server.
@@ -126,6 +135,7 @@ def live_daphne(request: pytest.FixtureRequest, transactional_db: None) -> Itera
     call_command("load_demo_kb", verbosity=0)
     port = free_port()
     env = server_environment(port)
+    env.update(live_server_extra_env)
     marker = request.node.get_closest_marker("live_server_env")
     if marker is not None:
         env.update({name: str(value) for name, value in marker.kwargs.items()})
