@@ -17,9 +17,9 @@ from typing import Any
 
 from django.conf import settings
 
+from routing.classifier import read_intent
 from routing.control import parse_control_line
 from routing.evaluation import split_part
-from routing.intents import detect_intent
 from routing.policy import Signals, Thresholds, decide
 from routing.providers.base import ProviderRequest
 from routing.providers.local import LocalProvider
@@ -174,8 +174,9 @@ def answer_without_model(
     question: LabelledQuestion, thresholds: Thresholds, slugs: dict[int, str]
 ) -> QuestionOutcome:
     """What a new conversation does with this question when the `local` provider answers:
-    the intent rules, retrieval, the policy, the provider's control line, the policy again."""
-    intent = detect_intent(question.text)
+    the intent rules and classifier, retrieval, the policy, the provider's control line, the
+    policy again."""
+    intent = read_intent(question.text).match
     if intent is not None:
         return QuestionOutcome(question, (), HANDED_OFF, reason=intent.reason)
     passages = search_passages(question.text)
