@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from support.conversations.i18n import customer_language
 from support.conversations.models import Conversation, Message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +48,7 @@ def test_spanish_browser_gets_the_widget_and_system_messages_in_spanish(live_dap
     )
     expect(chat).to_contain_text("Una persona te responderá en breve.")
     conversation = Conversation.objects.get()
-    assert conversation.language == "es-ES"
+    assert customer_language(conversation.language) == "es"
     notice = Message.objects.filter(conversation=conversation, role="system").last()
     assert re.search(r"Eres el siguiente en la cola\.", notice.text)
 
