@@ -66,7 +66,7 @@ class LocalChannelLayer(InMemoryChannelLayer):
             # As channels' layer does: a channel nobody waits on holds no queue.
             if queue.empty():
                 self.channels.pop(channel, None)
-        return message  # type: ignore[no-any-return]
+        return message
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         assert isinstance(message, dict), "Message is not a dict"

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "support.widget",
     "support.inbox",
     "support.analytics",
+    # Management commands only (fake_anthropic, loadtest, generate_traffic, bench_analytics).
+    "support.devtools",
 ]
 
 MIDDLEWARE = [

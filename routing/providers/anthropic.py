@@ -10,7 +10,7 @@ import json
 import ssl
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import anthropic
@@ -158,7 +158,7 @@ class AnthropicProvider:
             body["output_config"] = {"effort": self.thinking_effort}
         return body
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[StreamEvent]:
         body = self.request_body(request)
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
@@ -177,7 +177,7 @@ class AnthropicProvider:
         model: str,
         loop: asyncio.AbstractEventLoop,
         started: float,
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent]:
         if not (client.api_key or client.auth_token or getattr(client, "credentials", None)):
             raise ProviderError("auth", "no Anthropic API key is configured")
         total_deadline = loop.time() + self.total_timeout_s

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from .base import Finished, ProviderRequest, Started, StreamEvent, TextDelta
 
@@ -35,7 +35,7 @@ class LocalProvider:
             f"This is an automatic answer from our help centre, **{best.title}**:\n\n{best.text}"
         )
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[StreamEvent]:
         started = time.perf_counter()
         words = self.compose(request).split(" ")
         first_token_ms: int | None = None

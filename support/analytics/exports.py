@@ -101,7 +101,7 @@ def satisfaction(board: metrics.Dashboard) -> Table:
 
 def what_if(board: metrics.Dashboard) -> Table:
     w = board.what_if
-    rows = [
+    rows: list[list[Any]] = [
         ["threshold", w.threshold, ""],
         ["conversations", w.conversations, w.conversations],
         ["to_strong_model", w.to_strong, w.actual_to_strong],

@@ -170,7 +170,7 @@ def summarise(
     conversation: Any,
     events: Sequence[EventRow],
     customer_messages: dict[int, tuple[str, Any]],
-    answer_timings: Sequence[tuple[str, int, int | None]] = (),
+    answer_timings: Sequence[tuple[str, int | None, int | None]] = (),
 ) -> Summary:
     """The facts of one conversation from its audit events (in chain order), its customer
     messages (seq -> (text, created_at)) and its shown answers' (tier, time to first token,
@@ -433,7 +433,7 @@ def summaries_for(conversation_ids: Iterable[int]) -> dict[int, Summary]:
         conversation_id__in=conversations, role=Role.CUSTOMER
     ).values_list("conversation_id", "seq", "text", "created_at"):
         questions[conversation_id][seq] = (text, created_at)
-    timings: dict[int, list[tuple[str, int, int | None]]] = defaultdict(list)
+    timings: dict[int, list[tuple[str, int | None, int | None]]] = defaultdict(list)
     for conversation_id, tier, ttft_ms, provider_ms in Message.objects.filter(
         conversation_id__in=conversations,
         role=Role.ASSISTANT,

@@ -283,7 +283,9 @@ class QuarterHoursSince(Func):
         super().__init__(F("created_at"))
         self.start = start
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.source_expressions[0])
         start = self.start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         return f"CAST((julianday({column}) - julianday(%s)) * 96 AS INTEGER)", [*params, start]
@@ -292,7 +294,9 @@ class QuarterHoursSince(Func):
         column, params = compiler.compile(self.source_expressions[0])
         return f"FLOOR(EXTRACT(EPOCH FROM ({column} - %s)) / 900)::integer", [*params, self.start]
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         raise NotImplementedError(f"no quarter-hour buckets for {connection.vendor}")
 
 

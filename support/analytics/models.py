@@ -3,11 +3,13 @@ audit events and recomputed whenever the conversation's audit chain grows (see f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from support.conversations.models import Conversation
 
-MONEY = {"max_digits": 16, "decimal_places": 8, "default": 0}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 8, "default": 0}
 FIGURE_COLUMNS = [
     "created_at",
     "path",

@@ -261,7 +261,8 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     form, choices = _choices(request)
     if choices is None:
         return HttpResponse(
-            "Invalid choices: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            "Invalid choices: "
+            + "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Model, Q, QuerySet
 from django.utils import timezone
 
 from .audit import append_event, append_events
@@ -63,7 +63,7 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
     return message
 
 
-def _insert(instance: Any) -> None:
+def _insert(instance: Model) -> None:
     """Store a new instance with one plain INSERT (auto_now fields are the caller's to set)."""
     fields = _insert_fields(type(instance))
     instance.pk = insert_row_returning_pk(

@@ -143,7 +143,7 @@ async def answer_customer_message(conversation_id: int, customer_seq: int, acked
             )
         finally:
             end_live_stream(conversation_id)
-            if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+            if not lock.locked() and not lock._waiters:
                 _locks.pop(conversation_id, None)
 
 
@@ -243,6 +243,12 @@ class TierOutcome:
     model: str = ""
     call: ModelCallResult | None = None
 
+    @property
+    def decided(self) -> Decision:
+        """The decision taken on the call (set by the time the call returns)."""
+        assert self.decision is not None
+        return self.decision
+
 
 class Answer:
     """One answer to one customer message, from the rules to the stored reply."""
@@ -298,7 +304,7 @@ class Answer:
                     signals = replace(signals, single_tier=True, provider_error=None)
                     outcome = await self.call_model(local, signals, context, passages)
                     self.release_if_streamed(outcome)
-                    if outcome.decision.action == "answer":
+                    if outcome.decided.action == "answer":
                         return
                 await _handoff(
                     self.conversation_id,
@@ -330,7 +336,7 @@ class Answer:
                 self.note("routing.decision", "router", decision.as_audit())
                 continue
             outcome = await self.call_model(provider, signals, context, passages)
-            decision = outcome.decision
+            decision = outcome.decided
             self.release_if_streamed(outcome)
             if decision.action == "answer":
                 if cache_key and outcome.call is not None and outcome.call.control.raw:

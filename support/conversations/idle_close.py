@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from .actions import conversations_idle_with_ai, do_close_idle_conversation
@@ -21,7 +22,7 @@ def idle_close_minutes() -> int:
 def idle_conversation_ids(idle_minutes: int, limit: int | None = None) -> list[int]:
     """The conversations the rule would close now, longest idle first."""
     idle_since = timezone.now() - timedelta(minutes=idle_minutes)
-    ids = conversations_idle_with_ai(idle_since).order_by("last_message_at", "pk")
+    ids = conversations_idle_with_ai(idle_since).order_by(F("last_message_at").asc(), "pk")
     return list(
         ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True)
     )

@@ -7,9 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A concrete column of the model (these statements name no reverse relations)."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return cast(str, _field(model, name).column)
+
+
+def _pk_column(model: type[models.Model]) -> str:
+    return cast(str, model._meta.pk.column)
 
 
 @cache
@@ -18,7 +31,7 @@ def _insert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int) 
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     return (
         f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model only
-        f"({', '.join(quote(model._meta.get_field(c).column) for c in columns)}) "
+        f"({', '.join(quote(_column(model, c)) for c in columns)}) "
         f"VALUES {', '.join([row] * rows)}"
     )
 
@@ -26,7 +39,7 @@ def _insert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int) 
 def _db_values(model: type[models.Model], columns: tuple[str, ...], values: Sequence[Any]) -> list:
     """Values as the field would save them (JSON as text, datetimes per backend)."""
     return [
-        model._meta.get_field(column).get_db_prep_save(value, connection)
+        _field(model, column).get_db_prep_save(value, connection)
         for column, value in zip(columns, values, strict=True)
     ]
 
@@ -49,7 +62,7 @@ def insert_row_returning_pk(
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            _insert_sql(model, columns, 1) + f" RETURNING {quote(model._meta.pk.column)}",
+            _insert_sql(model, columns, 1) + f" RETURNING {quote(_pk_column(model))}",
             _db_values(model, columns, values),
         )
         return int(cursor.fetchone()[0])
@@ -58,11 +71,11 @@ def insert_row_returning_pk(
 def update_row(model: type[models.Model], pk: int, /, **values: Any) -> None:
     quote = connection.ops.quote_name
     columns = tuple(values)
-    assignments = ", ".join(f"{quote(model._meta.get_field(c).column)} = %s" for c in columns)
+    assignments = ", ".join(f"{quote(_column(model, c))} = %s" for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
-            f"WHERE {quote(model._meta.pk.column)} = %s",
+            f"WHERE {quote(_pk_column(model))} = %s",
             [*_db_values(model, columns, list(values.values())), pk],
         )
 
@@ -73,10 +86,10 @@ def _select_plan(
 ) -> tuple[str, tuple[tuple[tuple[Any, ...], Any], ...]]:
     """The SELECT statement and, for each column, the converters the ORM would apply."""
     quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [_field(model, name) for name in columns]
     lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
     sql = (
-        f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608 - model names only
+        f"SELECT {', '.join(quote(cast(str, f.column)) for f in fields)} "  # noqa: S608 - model names only
         f"FROM {quote(model._meta.db_table)} WHERE {where}{suffix}{lock}"
     )
     converters = []
@@ -139,8 +152,7 @@ def add_to_columns(
     quote = connection.ops.quote_name
     columns = tuple(amounts)
     assignments = ", ".join(
-        f"{column} = {column} + %s"
-        for column in (quote(model._meta.get_field(c).column) for c in columns)
+        f"{column} = {column} + %s" for column in (quote(_column(model, c)) for c in columns)
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -44,7 +44,7 @@ def page_size() -> int:
 
 def _in_tab(agent: Any, tab: Tab) -> QuerySet[Conversation]:
     conversations = Conversation.objects.all()
-    oldest_first = [F("waiting_since").asc(nulls_last=True), "created_at", "pk"]
+    oldest_first: list[Any] = [F("waiting_since").asc(nulls_last=True), "created_at", "pk"]
     if tab.slug == "waiting":
         return conversations.filter(status=Status.WAITING).order_by(*oldest_first)
     if tab.slug == "mine":

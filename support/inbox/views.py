@@ -7,7 +7,7 @@ JavaScript forms post and redirect back; with htmx the view answers with the par
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
@@ -100,11 +100,16 @@ def _conversation_context(
     }
 
 
+def _agent_pk(request: HttpRequest) -> int:
+    """The signed-in agent's id (views behind agent_required always have one)."""
+    return cast(int, request.user.pk)
+
+
 @agent_required
 @require_GET
 def conversation_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conversation = _conversation(public_id)
-    mark_read(request.user.pk, conversation.pk, conversation.last_seq)
+    mark_read(_agent_pk(request), conversation.pk, conversation.last_seq)
     reply_text = ""
     canned = request.GET.get("canned")
     if canned and canned.isdigit():
@@ -219,11 +224,11 @@ def _posted_message(
     form = form_class(request.POST)
     try:
         if not form.is_valid():
-            raise ActionRefused("message_invalid", " ".join(form.errors.get("text", [])))
+            raise ActionRefused("message_invalid", " ".join(map(str, form.errors.get("text", []))))
         message = act(conversation, form.cleaned_data["text"])
     except ActionRefused as refused:
         return _refused(request, conversation, refused)
-    mark_read(request.user.pk, conversation.pk, message.seq)
+    mark_read(_agent_pk(request), conversation.pk, message.seq)
     if _is_htmx(request):
         # The socket brings the same entry; the page keeps one per seq.
         return render(

@@ -8,6 +8,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -221,7 +222,7 @@ def candidate_articles(terms: list[str]) -> list[tuple[int, str, str]]:
     query = _engine_query(sorted({prefix_of(t) for t in terms}))
     if connection.vendor == "postgresql":
         rank = f"ts_rank_cd({PG_DOCUMENT}, to_tsquery('simple', %s)) DESC"
-        params: list[object] = [query, query, CANDIDATE_ARTICLES]
+        params: list[Any] = [query, query, CANDIDATE_ARTICLES]
     else:
         rank = f"bm25({FTS5_TABLE})"
         params = [query, CANDIDATE_ARTICLES]

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from routing.fake_anthropic import FakeAnthropicServer
 from routing.providers.anthropic import close_shared_clients
+from support.devtools.fake_anthropic import FakeAnthropicServer
 
 # The fake accepts only this key, so a test can prove the SDK sends what settings say.
 FAKE_API_KEY = "sk-ant-fake-test-key"

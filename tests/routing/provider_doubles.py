@@ -3,7 +3,7 @@ text deltas, one Finished); test_provider_events.py holds every double here to t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from routing.providers import Finished, ProviderRequest, Started, StreamEvent, TextDelta
 
@@ -27,7 +27,7 @@ class ScriptedProvider:
         self.output_tokens = output_tokens
         self.requests: list[ProviderRequest] = []
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[StreamEvent]:
         self.requests.append(request)
         yield Started(model=self.model, input_tokens=self.input_tokens)
         for piece in self.pieces:

@@ -38,9 +38,10 @@ async def answer(request: ProviderRequest | None = None) -> tuple[list[TextDelta
     events = [event async for event in AnthropicProvider.from_settings().stream(request or ask())]
     started, *deltas, finished = events
     assert isinstance(started, Started)
-    assert all(isinstance(d, TextDelta) for d in deltas)
+    texts = [d for d in deltas if isinstance(d, TextDelta)]
+    assert texts == deltas
     assert isinstance(finished, Finished)
-    return deltas, finished
+    return texts, finished
 
 
 async def failure(request: ProviderRequest | None = None) -> tuple[ProviderError, list[TextDelta]]:

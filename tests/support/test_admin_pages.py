@@ -25,8 +25,8 @@ def test_every_model_is_registered_in_the_admin():
 
 
 def test_each_changelist_and_first_row_renders(client, admin_user, dana, demo_kb, monkeypatch):
-    from support.analytics.management.commands import generate_traffic
     from support.conversations.models import Conversation
+    from support.devtools.management.commands import generate_traffic
     from support.inbox.models import CannedReply
     from support.inbox.queue import mark_read
 

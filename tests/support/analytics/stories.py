@@ -1,5 +1,5 @@
 """A small, hand-built week of support: eight conversations written through the real actions and
-audit trail (support.analytics.traffic), with every token count and time chosen so the
+audit trail (support.devtools.traffic), with every token count and time chosen so the
 dashboard's figures can be worked out by hand in the tests.
 
 Prices (routing.prices, USD per million tokens): fast (Haiku) input 0.10, output 0.50,
@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from routing import reasons
 from support.analytics.facts import refresh_facts
-from support.analytics.traffic import (
+from support.conversations import agent_actions
+from support.conversations.models import Conversation
+from support.devtools.traffic import (
     Question,
     Reply,
     SyntheticClock,
@@ -29,8 +31,6 @@ from support.analytics.traffic import (
     resolve_by_agent,
     start_conversation,
 )
-from support.conversations import agent_actions
-from support.conversations.models import Conversation
 
 SHOP = "https://shop.example"
 HELP = "https://help.example"

@@ -12,7 +12,7 @@ import pytest
 from support.analytics import metrics
 from support.analytics.facts import refresh_facts
 from support.analytics.queries import Filters, Period, Scope, facts_in
-from support.analytics.traffic import SyntheticClock, start_conversation
+from support.devtools.traffic import SyntheticClock, start_conversation
 from tests.support.analytics.stories import build_week
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from support.conversations import answering
-from support.conversations.models import Message
+from support.conversations.models import Conversation, Message
 
 from .chat import frames_until, open_chat, send_message, streamed_text
 
@@ -80,11 +80,7 @@ async def test_unanswered_message_left_by_a_dead_process_is_answered_on_resume(d
 
     @database_sync_to_async
     def store_without_answer() -> int:
-        conversation_id = (
-            Message.objects.model._meta.get_field("conversation")
-            .related_model.objects.get(public_id=welcome["conversation"])
-            .pk
-        )
+        conversation_id = Conversation.objects.get(public_id=welcome["conversation"]).pk
         # As if the process died right after the ack, before any answer began.
         stored = actions.do_record_customer_message(
             conversation_id, client_id="orphan", text="How long does shipping take?"

@@ -17,9 +17,9 @@ from django.utils import timezone
 from support.analytics import metrics
 from support.analytics.facts import refresh_facts
 from support.analytics.queries import Filters, Period, facts_in
-from support.analytics.traffic import Question, Reply, SyntheticClock, ask, start_conversation
 from support.conversations import actions, housekeeping
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState, Status
+from support.devtools.traffic import Question, Reply, SyntheticClock, ask, start_conversation
 
 pytestmark = pytest.mark.django_db
 

@@ -81,7 +81,7 @@ async def test_stream_cut_mid_answer_ends_visibly_and_routes_on(demo_kb, fake_an
         reply(0.9, "Standard shipping takes three to five business days and", cut_after_chars=70),
         reply(0.9, "Here is the full answer."),
     )
-    socket, welcome, ack = (*await open_chat(), None)
+    socket, welcome = await open_chat()
     ack = await send_message(socket, "How long does shipping take?")
     first = await frames_until(socket, "message_end")
     assert first[-1].get("interrupted") is True

@@ -1,5 +1,6 @@
-"""The bare relay `loadtest --baseline` compares us with (`daphne support.widget.loadtest.baseline:
-application`): the SDK's text stream piped to the socket; no storage, routing or channel layer."""
+"""The bare relay `loadtest --baseline` compares us with
+(`daphne support.devtools.loadtest.baseline:application`): the SDK's text stream piped to the
+socket; no storage, routing or channel layer."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ class RelayConsumer(AsyncWebsocketConsumer):
 
     async def relay(self, seq: int, question: str) -> None:
         await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
-        stream = await anthropic_client().messages.create(
+        stream: Any = await anthropic_client().messages.create(
             model=settings.LADDER_FAST_MODEL,
             max_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
             system=SYSTEM_PROMPT,

@@ -1148,7 +1148,7 @@ class FakeAnthropicServer:
             out.add(self._block_start(index, {"type": "thinking", "thinking": "", "signature": ""}))
             for token in [] if reply.thinking_omitted else reply.thinking_tokens:
                 await pace()
-                delta = {"type": "thinking_delta", "thinking": token}
+                delta: dict[str, Any] = {"type": "thinking_delta", "thinking": token}
                 out.add(self._block_delta(index, delta))
             out.add(
                 self._block_delta(

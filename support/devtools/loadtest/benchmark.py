@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from routing.fake_anthropic import CONFIDENT_CONTROL_LINE, split_tokens
+from support.devtools.fake_anthropic import CONFIDENT_CONTROL_LINE, split_tokens
 
 from .client import Endpoint
 from .runner import LoadPlan, LoadRun, RunTimedOut, Target
@@ -250,7 +250,7 @@ class Benchmark:
             port = free_port()
             relay = servers.start(
                 "daphne_bare_relay",
-                self.daphne_argv(port, "support.widget.loadtest.baseline:application"),
+                self.daphne_argv(port, "support.devtools.loadtest.baseline:application"),
                 self.server_env(fake_port, redis=False, sqlite_path=self.workdir / "relay.sqlite3"),
                 port=port,
             )

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import anthropic
 import pytest
 
-from routing.fake_anthropic import FakeAnthropicServer, ResponseSpec
+from support.devtools.fake_anthropic import FakeAnthropicServer, ResponseSpec
 from tests.plugins.fake_anthropic import FAKE_API_KEY
 
 MODEL = "claude-haiku-5-5"

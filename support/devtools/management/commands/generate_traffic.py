@@ -14,21 +14,27 @@ from django.test import override_settings
 from django.utils import timezone
 
 from support.analytics.facts import refresh_facts
-from support.analytics.traffic import (
+from support.conversations.models import Conversation
+from support.devtools.traffic import (
     AGENT_NAMES,
+    SYNTHETIC_ORIGINS,
     play_random_conversation,
     play_routed_conversation,
     replicate_conversations,
     staff_member,
     start_times,
 )
-from support.conversations.models import Conversation
 
 MAX_CONVERSATIONS = 1_000_000
 MAX_DAYS = 3650
 # With --fast, this many conversations are played through the actions one by one; the rest
 # are copies of them at other times (bulk-written, chains re-hashed): 50,000 in minutes.
 STORIES_PLAYED = 2000
+
+
+def real_conversations() -> int:
+    """Conversations not written by this generator (it uses only its own example origins)."""
+    return Conversation.objects.exclude(origin__in=SYNTHETIC_ORIGINS).count()
 
 
 def positive(name: str, upper: int) -> Any:
@@ -64,6 +70,12 @@ class Command(BaseCommand):
             help="Write through the actions and the routing policy without calling a provider.",
         )
         parser.add_argument(
+            "--allow-real-conversations",
+            action="store_true",
+            help="Write into a database that already holds conversations from real customers "
+            "(they would share the inbox, its queue and the analytics with the synthetic ones).",
+        )
+        parser.add_argument(
             "--provider",
             choices=("fake", "local"),
             default="fake",
@@ -72,6 +84,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        real = real_conversations()
+        if real and not options["allow_real_conversations"]:
+            raise CommandError(
+                f"This database already holds {real:,} conversations from real customers; "
+                "synthetic ones would join their inbox, queue and analytics. Point DATABASE_URL "
+                "at a scratch database, or pass --allow-real-conversations."
+            )
         count = options["conversations"]
         seed = options["seed"] if options["seed"] is not None else random.randrange(1 << 30)
         rng = random.Random(seed)
@@ -140,7 +159,7 @@ class Command(BaseCommand):
             with override_settings(LADDER_PROVIDER="local", LADDER_LOCAL_CHUNK_PAUSE_MS=0):
                 self.play(times, lambda when: play_routed_conversation(rng, when, now, agents))
             return
-        from routing.fake_anthropic import FakeAnthropicServer
+        from support.devtools.fake_anthropic import FakeAnthropicServer
 
         key = "sk-ant-generate-traffic"
         with FakeAnthropicServer(

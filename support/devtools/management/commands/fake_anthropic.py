@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing.fake_anthropic import (
+from support.devtools.fake_anthropic import (
     DEFAULT_FIRST_TOKEN_MS,
     DEFAULT_TOKENS_PER_SECOND,
     FakeAnthropicServer,

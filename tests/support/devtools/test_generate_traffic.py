@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from support.analytics.management.commands import generate_traffic
 from support.analytics.models import ConversationFacts
 from support.conversations.models import AuditEvent, Conversation
+from support.devtools.management.commands import generate_traffic
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,14 @@ def test_routed_traffic_goes_through_the_answering_pipeline_and_the_fake_api():
 def test_bad_arguments_are_named(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_a_database_with_real_conversations_is_refused_unless_allowed():
+    # A real customer's conversation: synthetic ones would join their inbox and its queue.
+    real = Conversation.objects.create(origin="https://shop.example.com")
+    with pytest.raises(CommandError, match="already holds 1 conversations from real customers"):
+        run("--conversations", "3", "--seed", "3", "--fast")
+    assert list(Conversation.objects.all()) == [real]
+    output = run("--conversations", "3", "--seed", "3", "--fast", "--allow-real-conversations")
+    assert "Generated 3 conversations" in output
+    assert Conversation.objects.count() == 4

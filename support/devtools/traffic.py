@@ -50,11 +50,11 @@ class SyntheticClock:
     @contextlib.contextmanager
     def running(self) -> Iterator[SyntheticClock]:
         real_now = timezone.now
-        timezone.now = lambda: self.now  # type: ignore[assignment]
+        timezone.now = lambda: self.now
         try:
             yield self
         finally:
-            timezone.now = real_now  # type: ignore[assignment]
+            timezone.now = real_now
 
 
 # -- one conversation, step by step ------------------------------------------------------------
@@ -292,6 +292,7 @@ ORIGINS = (
     ("https://help.northwind.example", 0.25),
     ("https://eu.northwind.example", 0.15),
 )
+SYNTHETIC_ORIGINS = tuple(origin for origin, _ in ORIGINS)
 COVERED_QUESTIONS = (
     "How long does shipping take?",
     "How much is express shipping?",

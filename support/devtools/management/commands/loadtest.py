@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from support.widget.loadtest.benchmark import Benchmark, BenchmarkOptions, redis_reachable
-from support.widget.loadtest.servers import is_loopback
-from support.widget.loadtest.stats import render_table
+from support.devtools.loadtest.benchmark import Benchmark, BenchmarkOptions, redis_reachable
+from support.devtools.loadtest.servers import is_loopback
+from support.devtools.loadtest.stats import render_table
 
 _ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 

@@ -80,7 +80,7 @@ class Transcript:
 
     def record(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
-        seq = frame.get("seq")
+        seq: Any = frame.get("seq")
         if kind == "welcome":
             self.status = frame.get("status", self.status)
             for message in frame.get("history", []):
@@ -145,8 +145,8 @@ class Transcript:
                 audit.duplicated += 1
                 audit.details.append(f"seq {seq} seen, not stored")
         for client_id, seq in self.acked.items():
-            message = stored.get(seq)
-            if message is None or message.get("role") != "customer":
+            acked = stored.get(seq)
+            if acked is None or acked.get("role") != "customer":
                 audit.lost += 1
                 audit.details.append(f"acked message {client_id} (seq {seq}) not stored")
         customers = sum(1 for m in stored.values() if m.get("role") == "customer")
