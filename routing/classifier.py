@@ -128,7 +128,7 @@ class IntentClassifier:
     def ngrams(self, text: str) -> list[str]:
         """The text's character n-grams within word boundaries, as ``char_wb`` makes them."""
         text = _strip_accents(text.lower())
-        grams = []
+        grams: list[str] = []
         for word in _WHITESPACE.sub(" ", text).split():
             padded = f" {word} "
             for n in range(self._smallest, self._largest + 1):

@@ -66,7 +66,9 @@ def test_classifier_routes_phrasings_the_rules_do_not_know(message: str) -> None
     assert reading.match is not None, reading
     assert reading.source == "classifier"
     assert reading.match.rule == f"{reading.match.reason}.classifier"
-    assert reading.human_probability >= load_model().threshold
+    model = load_model()
+    assert model is not None and reading.human_probability is not None
+    assert reading.human_probability >= model.threshold
 
 
 @pytest.mark.parametrize(
