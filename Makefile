@@ -19,7 +19,7 @@ FIND_PYTHON := for c in python3.14 python3.13 python3.12 python3 $$(ls -d $$HOME
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the checks and the whole test suite"
-	@echo "make lint   ruff check and format check, mypy"
+	@echo "make lint   ruff check and format check, mypy, import contracts"
 
 $(VENV)/.installed: pyproject.toml
 	@py=$$($(FIND_PYTHON)); \
@@ -44,6 +44,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

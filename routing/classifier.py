@@ -289,46 +289,6 @@ def read_intent(text: str, model: IntentClassifier | None = None) -> IntentReadi
 
 # -- training data and the threshold ----------------------------------------------------------
 
-# Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
-# ones are left out as ``evaluate_routing`` leaves them out.
-BITEXT_REASONS = {"contact_human_agent": "customer_request", "complaint": "complaint"}
-
-
-def bitext_examples(path: Path) -> list[tuple[str, str]]:
-    """The tuning part of a Bitext CSV (the part the rules may be fitted to; the held-out part
-    stays for the reported figures), as (text, ``answer`` or reason)."""
-    from routing import evaluation
-
-    examples = []
-    for message in evaluation.select_split(evaluation.load_csv(path), "tune"):
-        examples.append((message.text, message.label))
-    intents = _bitext_intents(path)
-    return [
-        (text, BITEXT_REASONS.get(intents.get(text, ""), ANSWER) if label != ANSWER else ANSWER)
-        for text, label in examples
-    ]
-
-
-def _bitext_intents(path: Path) -> dict[str, str]:
-    import csv
-
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["utterance"].strip(): row["intent"].strip() for row in csv.DictReader(handle)}
-
-
-def jsonl_examples(path: Path) -> list[tuple[str, str]]:
-    """A routing JSONL file (``evaluate_routing``'s format) as (text, ``answer`` or reason);
-    a human line without a reason counts as a request for a person."""
-    from routing import evaluation, reasons
-
-    return [
-        (
-            message.text,
-            ANSWER if message.label == ANSWER else message.reason or reasons.CUSTOMER_REQUEST,
-        )
-        for message in evaluation.load_jsonl(path)
-    ]
-
 
 def choose_threshold(
     texts: Sequence[str], labels: Sequence[str], folds: int = 5, **train_options: Any

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from routing.admin import ReadOnlyAdmin
+from support.conversations.ledger_admin import ReadOnlyAdmin
 
 from .models import AnswerTiming, ConversationFacts, KnowledgeGap, ReplayTurn
 

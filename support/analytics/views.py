@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from routing.reasons import REASON_LABELS
 from support.conversations.audit import verify_chain
 from support.conversations.models import Conversation
-from support.inbox.transcript import transcript_of
+from support.conversations.transcript import transcript_of
 
 from . import charts, exports, metrics
 from .access import admin_required

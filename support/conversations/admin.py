@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from . import ledger_admin  # noqa: F401 (registers the ledger's admin pages)
 from .models import AuditEvent, Conversation, Message
 
 

@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from routing.ledger import add_spend
 from routing.model_call import DraftAudit, call_model
 from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
 from routing.providers import Passage, ProviderRequest, get_provider
@@ -36,6 +35,7 @@ from .actions import (
     append_event,
 )
 from .i18n import speaking
+from .ledger import add_spend
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 

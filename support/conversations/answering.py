@@ -24,14 +24,6 @@ from routing import reasons
 from routing.circuit import Breaker, breaker_for
 from routing.classifier import IntentReading, read_intent
 from routing.control import ControlLine
-from routing.ledger import (
-    add_spend,
-    answer_cache_key,
-    cached_answer,
-    mirror_circuit,
-    spent_today_usd,
-    store_answer,
-)
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
@@ -42,6 +34,14 @@ from support.knowledge.search import search_passages
 from . import actions
 from .dbthreads import in_conversation
 from .i18n import speaking, stored_language
+from .ledger import (
+    add_spend,
+    answer_cache_key,
+    cached_answer,
+    mirror_circuit,
+    spent_today_usd,
+    store_answer,
+)
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_columns, select_instance, select_values
 

@@ -1,11 +1,13 @@
-"""Chores each server process runs in the background while it serves chats: offering email
-follow-up to customers left waiting with nobody online, and closing conversations the AI
-answered and the customer left. Started by the first chat socket."""
+"""Chores each server process runs in the background while it serves chats: closing
+conversations the AI answered and the customer left, and those other apps add (the inbox's
+email follow-up to customers left waiting with nobody online). Started by the first chat
+socket."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 
@@ -24,14 +26,6 @@ def ensure_started() -> None:
         _task = loop.create_task(_run_forever())
 
 
-def offer_follow_ups() -> None:
-    from support.inbox.follow_up import offer_follow_ups
-
-    offered = offer_follow_ups()
-    if offered:
-        logger.info("offered email follow-up in %s conversation(s)", offered)
-
-
 def close_idle_conversations() -> None:
     from .idle_close import close_idle_conversations, idle_close_minutes
 
@@ -43,7 +37,14 @@ def close_idle_conversations() -> None:
         logger.info("closed %s conversation(s) idle for %s minutes", closed, minutes)
 
 
-CHORES = (offer_follow_ups, close_idle_conversations)
+# Apps add their own chores when they start (the inbox: offering email follow-up), so this
+# module needs to know none of them.
+CHORES: list[Callable[[], None]] = [close_idle_conversations]
+
+
+def add_chore(chore: Callable[[], None]) -> None:
+    if chore not in CHORES:
+        CHORES.append(chore)
 
 
 def run_chores() -> None:

@@ -171,3 +171,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit events are append-only; they cannot be deleted.")
+
+
+# The ledger's models live in a module of their own; importing them here registers them.
+from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit  # noqa: E402, F401

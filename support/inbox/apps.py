@@ -7,3 +7,10 @@ class InboxConfig(AppConfig):
     name = "support.inbox"
     label = "inbox"
     verbose_name = "Inbox"
+
+    def ready(self) -> None:
+        from support.conversations import housekeeping
+
+        from .follow_up import offer_follow_ups_chore
+
+        housekeeping.add_chore(offer_follow_ups_chore)

@@ -19,10 +19,10 @@ from django.template.loader import render_to_string
 from support.conversations.agent_actions import is_agent, staff_group
 from support.conversations.live import INBOX_GROUP
 from support.conversations.models import Conversation
+from support.conversations.transcript import Entry
 
 from . import presence
 from .queue import mark_read, waiting_count
-from .transcript import Entry
 
 PRESENCE_EVENT = {"type": "inbox.presence"}
 

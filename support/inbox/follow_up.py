@@ -3,6 +3,8 @@ agent is online is offered a reply by email (once per wait)."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 
 from support.conversations.agent_actions import (
@@ -13,6 +15,7 @@ from support.conversations.agent_actions import (
 from .presence import any_agent_online
 
 DEFAULT_OFFER_EMAIL_AFTER_S = 120
+logger = logging.getLogger("ladder.housekeeping")
 
 
 def offer_email_after_s() -> float:
@@ -28,3 +31,10 @@ def offer_follow_ups(after_s: float | None = None) -> int:
         do_offer_email_follow_up(conversation_id, after_s=after_s) is not None
         for conversation_id in conversations_waiting_longer_than(after_s)
     )
+
+
+def offer_follow_ups_chore() -> None:
+    """The follow-up rule as a housekeeping chore of every server process."""
+    offered = offer_follow_ups()
+    if offered:
+        logger.info("offered email follow-up in %s conversation(s)", offered)

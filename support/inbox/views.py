@@ -21,13 +21,13 @@ from django_htmx.http import reswap, retarget
 from support.conversations import agent_actions
 from support.conversations.actions import ActionRefused
 from support.conversations.models import Conversation, Status
+from support.conversations.transcript import Entry, reason_label, transcript_of
 
 from .access import agent_required
 from .forms import NoteForm, ReplyForm, TransferForm
 from .models import CannedReply
 from .presence import online_agents
 from .queue import mark_read, queue_for
-from .transcript import Entry, reason_label, transcript_of
 
 CONVERSATION_PARTIALS = frozenset({"conversation-panel", "transcript"})
 

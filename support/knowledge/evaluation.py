@@ -19,13 +19,13 @@ from django.conf import settings
 
 from routing.classifier import read_intent
 from routing.control import parse_control_line
-from routing.evaluation import split_part
 from routing.policy import Signals, Thresholds, decide
 from routing.providers.base import ProviderRequest
 from routing.providers.local import LocalProvider
 from routing.signals import negative_sentiment, said_not_helpful
 
 from .models import KnowledgeArticle
+from .routing_evaluation import split_part
 from .search import search_passages
 
 RIGHT = "right"

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from routing.ledger import spent_today_usd
 from routing.model_call import DraftAudit
+from support.conversations.ledger import spent_today_usd
 from support.conversations.models import AuditEvent, Conversation
 from support.devtools.fake_anthropic import FakeAnthropicServer
 from tests.plugins.fake_anthropic import FAKE_API_KEY

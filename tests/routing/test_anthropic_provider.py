@@ -236,11 +236,10 @@ async def test_error_event_mid_stream_fails_as_stream_error_with_the_text_so_far
 async def test_first_token_slower_than_its_timeout_fails_as_timeout(fake_anthropic, settings):
     settings.LADDER_FIRST_TOKEN_TIMEOUT_S = 0.2
     fake_anthropic.script({"text": ANSWER, "first_token_ms": 2000})
-    started = time.perf_counter()
     error, deltas = await failure()
     assert error.kind == "timeout"
+    assert "first token" in error.detail
     assert deltas == []
-    assert time.perf_counter() - started < 1.5
 
 
 async def test_answer_slower_than_the_total_timeout_fails_as_timeout_with_the_text_so_far(

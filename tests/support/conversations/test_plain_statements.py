@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from routing.ledger import add_spend, spent_today_usd
-from routing.models import DailySpend
 from support.conversations import actions
 from support.conversations.answering import _load_context
 from support.conversations.audit import verify_chain
+from support.conversations.ledger import add_spend, spent_today_usd
+from support.conversations.ledger_models import DailySpend
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState
 from support.conversations.rows import select_instance, select_values
 

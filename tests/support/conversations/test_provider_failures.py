@@ -125,7 +125,7 @@ async def test_slow_first_token_times_out_and_routes_on(demo_kb, fake_anthropic,
 async def test_circuit_opens_after_repeated_failures_and_skips_the_model(
     demo_kb, fake_anthropic, settings
 ):
-    from routing.models import ProviderCircuit
+    from support.conversations.ledger_models import ProviderCircuit
 
     settings.LADDER_PROVIDER_MAX_RETRIES = 0
     settings.LADDER_CIRCUIT_FAILURES = 2

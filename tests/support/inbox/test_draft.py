@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from routing.ledger import spent_today_usd
 from routing.model_call import DraftAudit
+from support.conversations.ledger import spent_today_usd
 from support.conversations.models import AuditEvent, Message
 
 from .inbox import claimed_conversation, waiting_conversation

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from routing import evaluation
+from support.knowledge import routing_evaluation as evaluation
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
 BITEXT = DATA / "bitext" / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
 MULTILINGUAL = DATA / "routing_multilingual.jsonl"
 

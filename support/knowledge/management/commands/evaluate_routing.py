@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing import evaluation
+from support.knowledge import routing_evaluation as evaluation
 
 
 def _intent_names(value: str | list[str] | None) -> list[str] | None:

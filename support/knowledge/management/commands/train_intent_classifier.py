@@ -8,6 +8,7 @@ process. Held-out files are refused: they exist to measure, never to train.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -16,11 +17,46 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing import classifier, evaluation
+from routing import classifier, reasons
+from routing.classifier import ANSWER
+from support.knowledge import routing_evaluation as evaluation
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 DEFAULT_BITEXT = DATA / "bitext" / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
 DEFAULT_JSONL = (DATA / "routing_multilingual.jsonl", DATA / "routing_training.jsonl")
+# Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
+# ones are left out as ``evaluate_routing`` leaves them out.
+BITEXT_REASONS = {"contact_human_agent": "customer_request", "complaint": "complaint"}
+
+
+def bitext_examples(path: Path) -> list[tuple[str, str]]:
+    """The tuning part of a Bitext CSV (the part the rules may be fitted to; the held-out part
+    stays for the reported figures), as (text, ``answer`` or reason)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        intents = {
+            row["utterance"].strip(): row["intent"].strip() for row in csv.DictReader(handle)
+        }
+    return [
+        (
+            message.text,
+            ANSWER
+            if message.label == ANSWER
+            else BITEXT_REASONS.get(intents.get(message.text, ""), ANSWER),
+        )
+        for message in evaluation.select_split(evaluation.load_csv(path), "tune")
+    ]
+
+
+def jsonl_examples(path: Path) -> list[tuple[str, str]]:
+    """A routing JSONL file (``evaluate_routing``'s format) as (text, ``answer`` or reason);
+    a human line without a reason counts as a request for a person."""
+    return [
+        (
+            message.text,
+            ANSWER if message.label == ANSWER else message.reason or reasons.CUSTOMER_REQUEST,
+        )
+        for message in evaluation.load_jsonl(path)
+    ]
 
 
 class Command(BaseCommand):
@@ -70,9 +106,9 @@ class Command(BaseCommand):
         if threshold is not None and not 0.0 < threshold <= 1.0:
             raise CommandError(f"--threshold must be in (0, 1], not {threshold}")
         try:
-            examples = [] if not bitext else classifier.bitext_examples(bitext[0])
+            examples = [] if not bitext else bitext_examples(bitext[0])
             for path in options["jsonl"] or DEFAULT_JSONL:
-                examples += classifier.jsonl_examples(path)
+                examples += jsonl_examples(path)
         except evaluation.RoutingDataError as error:
             raise CommandError(str(error)) from None
         except OSError as error:

@@ -1,4 +1,5 @@
-"""What routing keeps between calls: circuit breakers, daily spend per tier, cached answers."""
+"""What answering keeps between model calls: circuit breakers, daily spend per tier, cached
+answers. The tables keep the names they had when routing/ held them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ class ProviderCircuit(models.Model):
     opened_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        db_table = "routing_providercircuit"
+
     def __str__(self) -> str:
         return f"{self.model}: {self.state}"
 
@@ -34,6 +38,7 @@ class DailySpend(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "tier"], name="daily_spend_unique")]
         ordering = ["-day", "tier"]
+        db_table = "routing_dailyspend"
 
     def __str__(self) -> str:
         return f"{self.day} {self.tier}: ${self.cost_usd}"
@@ -51,6 +56,9 @@ class CachedAnswer(models.Model):
     article_ids = models.JSONField(default=list)
     hits = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "routing_cachedanswer"
 
     def __str__(self) -> str:
         return self.question[:60]

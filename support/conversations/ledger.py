@@ -13,7 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import CachedAnswer, DailySpend, ProviderCircuit
+from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit
+from .rows import add_to_columns, select_values
 
 # The day's row of a tier, for the plain statements below (columns as the table names them).
 DAY_AND_TIER = "day = %s AND tier = %s"
@@ -26,8 +27,6 @@ def _day_and_tier(day: date, tier: str) -> list[object]:
 def spent_today_usd(tier: str) -> Decimal:
     # A plain statement: it runs before every model call, and compiling the ORM query cost
     # more than running it.
-    from support.conversations.rows import select_values
-
     where = _day_and_tier(timezone.now().date(), tier)
     rows = select_values(DailySpend, ("cost_usd",), DAY_AND_TIER, where)
     return rows[0][0] if rows else Decimal(0)
@@ -36,8 +35,6 @@ def spent_today_usd(tier: str) -> Decimal:
 def add_spend(tier: str, cost: Decimal) -> None:
     # A plain statement: it runs after every model call, and compiling the ORM's update with
     # its F() expressions cost more than running it.
-    from support.conversations.rows import add_to_columns
-
     day = timezone.now().date()
     where = _day_and_tier(day, tier)
     if add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1):

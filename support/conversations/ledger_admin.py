@@ -1,4 +1,4 @@
-"""Admin pages for routing's state: circuit breakers, daily spend, the answer cache."""
+"""Admin pages for the ledger: circuit breakers, daily spend, the answer cache."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CachedAnswer, DailySpend, ProviderCircuit
+from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
