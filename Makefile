@@ -38,7 +38,7 @@ run: venv
 	$(PY) manage.py create_demo_staff
 	$(PY) manage.py recover_conversations
 	$(PY) manage.py describe_setup --host $(HOST) --port $(PORT)
-	LADDER_SERVED_AT=http://$(HOST):$(PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) support.asgi:application
+	LADDER_SERVED_AT=http://$(HOST):$(PORT) $(PY) manage.py serve --host $(HOST) --port $(PORT) $(if $(PROCESSES),--processes $(PROCESSES))
 
 lint: venv
 	$(VENV)/bin/ruff check .

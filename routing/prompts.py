@@ -1,8 +1,10 @@
-"""The prompts, in one place: a lean, stable system prompt (cached) and the per-turn framing."""
+"""The prompts, in one place: a stable system prompt (cached, with the help centre in it when
+it fits the budget) and the per-turn framing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from .control import neutralise_control_lines
@@ -37,6 +39,65 @@ STRONG_SYSTEM_PROMPT = SYSTEM_PROMPT.replace(
 DRAFT_SYSTEM_PROMPT = """You draft replies for a human support agent of an online store. Use \
 only the knowledge-base passages given. Write the reply the agent could send, in the customer's \
 language, briefly and kindly, in plain text. Do not add a control line."""
+
+
+HELP_CENTRE_INTRO = """The store's help centre follows, so you know what it covers. It is \
+background: your answer rests on the passages given with the customer's message. When the help \
+centre shows that an article the passages leave out answers the question, say answered=no so a \
+colleague can follow up."""
+
+
+@dataclass(frozen=True)
+class HelpCentreArticle:
+    """One article (or one language version of it) as the cached system prompt shows it."""
+
+    article_id: int
+    title: str
+    body: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class HelpCentre:
+    """The help centre's block for the system prompt and how much of it fitted the budget:
+    "articles" (every body in full), "summaries" (titles and first paragraphs), "titles", or
+    "none" (not even the titles fit, or the budget is 0)."""
+
+    block: str
+    detail: str
+    articles: int
+
+    def system_prompt(self, base: str) -> str:
+        return f"{base}\n\n{HELP_CENTRE_INTRO}\n\n{self.block}" if self.block else base
+
+
+def help_centre(articles: Sequence[HelpCentreArticle], budget_tokens: int) -> HelpCentre:
+    """The fullest form of the help centre within `budget_tokens`: whole articles, else each
+    title with its first paragraph, else titles alone. The same articles give the same text,
+    byte for byte, so every conversation shares one cached prefix."""
+    if budget_tokens <= 0 or not articles:
+        return HelpCentre("", "none", 0)
+    ordered = sorted(articles, key=lambda a: (a.article_id, a.language))
+    for detail in ("articles", "summaries", "titles"):
+        block = _help_centre_block(ordered, detail)
+        if estimate_tokens(HELP_CENTRE_INTRO + block) <= budget_tokens:
+            return HelpCentre(block, detail, len(ordered))
+    return HelpCentre("", "none", 0)
+
+
+def _help_centre_block(articles: Sequence[HelpCentreArticle], detail: str) -> str:
+    entries = []
+    for article in articles:
+        language = f' lang="{escape(article.language)}"' if article.language else ""
+        head = f'<article id="{article.article_id}"{language} title="{escape(article.title)}"'
+        if detail == "titles":
+            entries.append(f"{head}/>")
+            continue
+        body = article.body.strip()
+        if detail == "summaries":
+            body = body.split("\n\n", 1)[0]
+        entries.append(f"{head}>\n{escape(body, quote=False)}\n</article>")
+    return "<help_centre>\n" + "\n".join(entries) + "\n</help_centre>"
 
 
 def passages_block(passages: Sequence[Passage]) -> str:

@@ -32,6 +32,41 @@ application = ProtocolTypeRouter(
     }
 )
 
+
+def _drain_on_stop() -> None:
+    """Under Daphne, a stop (SIGTERM from `manage.py serve`'s supervisor, or Ctrl-C) drains:
+    the process stops taking sockets, and answers streaming finish (for up to DRAIN_S) before
+    its event loop ends; one still unfinished then is resumed or handed on by recovery."""
+    import sys
+
+    if "twisted.internet.reactor" not in sys.modules:
+        return  # not under Daphne (tests drive the application directly)
+    import asyncio
+    from typing import Any
+
+    from twisted.internet import defer, tcp
+
+    # Daphne installed the asyncio reactor before it imported this module.
+    reactor: Any = sys.modules["twisted.internet.reactor"]
+
+    from support.conversations.answering import wait_for_answers
+
+    async def drain() -> None:
+        for reader in list(reactor.getReaders()):
+            if isinstance(reader, tcp.Port):
+                reader.stopListening()
+        waiting = asyncio.ensure_future(wait_for_answers())
+        await asyncio.wait({waiting}, timeout=DRAIN_S)
+
+    reactor.addSystemEventTrigger(
+        "before", "shutdown", lambda: defer.Deferred.fromFuture(asyncio.ensure_future(drain()))
+    )
+
+
+# Under `manage.py serve` supervisor waits 30 s for a stopping child before killing it.
+DRAIN_S = 25
+_drain_on_stop()
+
 # What the process has loaded so far (Django, the apps, the SDK) lives as long as it does: moved
 # out of the collector's reach, a full collection under load walks only what requests made
 # (measured: without this, one full collection stopped the event loop for 127 ms mid-load).

@@ -178,6 +178,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 from django.utils.csp import CSP  # noqa: E402
 
+from routing.prompt_cache import parse_min_cacheable_tokens  # noqa: E402
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -217,6 +219,13 @@ LADDER_CONFIDENCE_THRESHOLD = env.float("LADDER_CONFIDENCE_THRESHOLD", default=0
 LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.45)
 LADDER_RETRIEVAL_FLOOR = env.float("LADDER_RETRIEVAL_FLOOR", default=0.2)
 LADDER_KB_PASSAGES = env.int("LADDER_KB_PASSAGES", default=3)
+# The help centre in the cached system prompt, within this many tokens: whole articles, else
+# titles and first paragraphs, else titles (0: the rules alone, too short to be cached).
+LADDER_PROMPT_HELP_CENTRE_TOKENS = env.int("LADDER_PROMPT_HELP_CENTRE_TOKENS", default=24000)
+# Overrides of each model's documented minimum cacheable prefix, "model=tokens,model=tokens".
+LADDER_MIN_CACHEABLE_TOKENS = parse_min_cacheable_tokens(
+    env.str("LADDER_MIN_CACHEABLE_TOKENS", default="")
+)
 # Streaming: deltas are gathered and sent every this many ms (or at this many characters).
 LADDER_DELTA_FLUSH_MS = env.int("LADDER_DELTA_FLUSH_MS", default=40)
 LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import ssl
 import time
 import weakref
@@ -15,6 +14,7 @@ from typing import Any
 
 import anthropic
 import httpx2
+import orjson
 
 from .base import Finished, ProviderError, ProviderRequest, Started, StreamEvent, TextDelta
 
@@ -185,7 +185,6 @@ class AnthropicProvider:
 
         partial_text: list[str] = []
         first_token_ms: int | None = None
-        raw_stream: anthropic.AsyncStream[Any] | None = None
 
         def failure(kind: str, detail: str) -> ProviderError:
             return ProviderError(kind, detail, partial_text="".join(partial_text))
@@ -193,17 +192,21 @@ class AnthropicProvider:
         def deadline() -> float:
             return first_token_deadline if first_token_ms is None else total_deadline
 
-        try:
+        async with contextlib.AsyncExitStack() as closing:
             try:
                 async with asyncio.timeout_at(deadline()):
-                    # The SDK's own retries (honouring retry-after) happen inside this call.
-                    raw_stream = await client.messages.create(
-                        **body,
-                        stream=True,
-                        timeout=httpx2.Timeout(
-                            self.total_timeout_s,
-                            connect=min(CONNECT_TIMEOUT_S, self.total_timeout_s),
-                        ),
+                    # The SDK still sends the request (auth, retries honouring retry-after,
+                    # timeouts, base URL); its raw response is read here, the events parsed
+                    # with orjson rather than each turned into a pydantic object.
+                    response = await closing.enter_async_context(
+                        client.messages.with_streaming_response.create(
+                            **body,
+                            stream=True,
+                            timeout=httpx2.Timeout(
+                                self.total_timeout_s,
+                                connect=min(CONNECT_TIMEOUT_S, self.total_timeout_s),
+                            ),
+                        )
                     )
             except anthropic.APIStatusError as error:
                 raise failure(_status_kind(error.status_code), _error_detail(error)) from error
@@ -215,66 +218,75 @@ class AnthropicProvider:
             except TimeoutError as error:
                 raise failure("timeout", "no first token in time") from error
 
-            events = aiter(raw_stream)
+            chunks = aiter(response.http_response.aiter_bytes())
+            pending = b""
             block_types: dict[int, str] = {}
             stop_reason: str | None = None
             usage: dict[str, int] = {}
             finished = False
-            while True:
+            while not finished:
                 try:
                     async with asyncio.timeout_at(deadline()):
-                        event = await anext(events)
+                        chunk = await anext(chunks)
                 except StopAsyncIteration:
                     break
                 except TimeoutError as error:
                     waited = "a first token" if first_token_ms is None else "the end of the answer"
                     raise failure("timeout", f"timed out waiting for {waited}") from error
-                except anthropic.APIStatusError as error:
-                    # An `error` event inside a 200 stream (e.g. overloaded_error mid-answer).
-                    raise failure("stream_error", _error_detail(error, in_stream=True)) from error
                 except (httpx2.TimeoutException, anthropic.APITimeoutError) as error:
                     raise failure("timeout", "the stream stalled") from error
-                except anthropic.APIConnectionError as error:
-                    # Newer SDKs wrap a connection lost mid-stream in their own error.
+                except Exception as error:
+                    # The transport's own error for a connection lost mid-body (aiohttp's
+                    # ClientPayloadError, httpx's TransportError, a reset socket).
                     raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
-                except httpx2.TransportError as error:
-                    raise failure("stream_cut", f"{type(error).__name__}: {error}") from error
-                except (json.JSONDecodeError, ValueError) as error:
-                    raise failure("stream_error", f"unreadable event: {error}") from error
-
-                if event.type == "message_start":
-                    model = event.message.model or model
-                    usage.update(_usage_counts(event.message.usage))
-                    yield Started(
-                        model=model,
-                        input_tokens=usage.get("input_tokens", 0),
-                        cache_read_tokens=usage.get("cache_read_input_tokens", 0),
-                        cache_write_tokens=usage.get("cache_creation_input_tokens", 0),
-                    )
-                elif event.type == "content_block_start":
-                    block_types[event.index] = event.content_block.type
-                elif event.type == "content_block_delta":
-                    # Only text blocks are the answer; thinking is never shown.
-                    if (
-                        block_types.get(event.index) == "text"
-                        and event.delta.type == "text_delta"
-                        and event.delta.text
-                    ):
-                        if first_token_ms is None:
-                            first_token_ms = int((time.perf_counter() - started) * 1000)
-                        partial_text.append(event.delta.text)
-                        yield TextDelta(event.delta.text)
-                elif event.type == "message_delta":
-                    stop_reason = event.delta.stop_reason or stop_reason
-                    usage.update(_usage_counts(event.usage))
-                elif event.type == "message_stop":
-                    finished = True
+                pending += chunk.replace(b"\r\n", b"\n")
+                *complete, pending = pending.split(b"\n\n")
+                for raw_event in complete:
+                    try:
+                        event = _sse_data(raw_event)
+                    except ValueError as error:  # orjson.JSONDecodeError is a ValueError
+                        raise failure("stream_error", f"unreadable event: {error}") from error
+                    if event is None:
+                        continue
+                    kind = event.get("type")
+                    if kind == "message_start":
+                        message = event.get("message") or {}
+                        model = message.get("model") or model
+                        usage.update(_usage_counts(message.get("usage")))
+                        yield Started(
+                            model=model,
+                            input_tokens=usage.get("input_tokens", 0),
+                            cache_read_tokens=usage.get("cache_read_input_tokens", 0),
+                            cache_write_tokens=usage.get("cache_creation_input_tokens", 0),
+                        )
+                    elif kind == "content_block_start":
+                        block_types[event["index"]] = event["content_block"]["type"]
+                    elif kind == "content_block_delta":
+                        delta = event["delta"]
+                        # Only text blocks are the answer; thinking is never shown.
+                        text = delta.get("text")
+                        if (
+                            text
+                            and delta.get("type") == "text_delta"
+                            and block_types.get(event["index"]) == "text"
+                        ):
+                            if first_token_ms is None:
+                                first_token_ms = int((time.perf_counter() - started) * 1000)
+                            partial_text.append(text)
+                            yield TextDelta(text)
+                    elif kind == "message_delta":
+                        stop_reason = (event.get("delta") or {}).get("stop_reason") or stop_reason
+                        usage.update(_usage_counts(event.get("usage")))
+                    elif kind == "message_stop":
+                        finished = True
+                        break
+                    elif kind == "error":
+                        # An `error` event inside a 200 stream (e.g. overloaded_error mid-answer).
+                        problem = event.get("error") or {}
+                        detail = f"{problem.get('type') or 'error'}: {problem.get('message') or ''}"
+                        raise failure("stream_error", detail)
             if not finished:
                 raise failure("stream_cut", "the stream ended before message_stop")
-        finally:
-            if raw_stream is not None:
-                with contextlib.suppress(Exception):
-                    await raw_stream.close()
 
         yield Finished(
             model=model,
@@ -288,16 +300,29 @@ class AnthropicProvider:
         )
 
 
+def _sse_data(raw_event: bytes) -> dict[str, Any] | None:
+    """One server-sent event's JSON data (None for an event without data, a comment or a
+    keep-alive); the `event:` line repeats the data's own `type`."""
+    data = [line[5:].lstrip(b" ") for line in raw_event.split(b"\n") if line.startswith(b"data:")]
+    if not data:
+        return None
+    parsed = orjson.loads(b"\n".join(data))
+    if not isinstance(parsed, dict):
+        raise ValueError(f"an event's data is not an object: {parsed!r}")
+    return parsed
+
+
 def _usage_counts(usage: Any) -> dict[str, int]:
     """The counts a usage object carries; later events restate totals, so they overwrite."""
-    counts = {}
-    for name in (
-        "input_tokens",
-        "output_tokens",
-        "cache_read_input_tokens",
-        "cache_creation_input_tokens",
-    ):
-        value = getattr(usage, name, None)
-        if isinstance(value, int):
-            counts[name] = value
-    return counts
+    if not isinstance(usage, dict):
+        return {}
+    return {
+        name: value
+        for name in (
+            "input_tokens",
+            "output_tokens",
+            "cache_read_input_tokens",
+            "cache_creation_input_tokens",
+        )
+        if isinstance(value := usage.get(name), int) and not isinstance(value, bool)
+    }

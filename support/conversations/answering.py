@@ -29,6 +29,7 @@ from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
 from routing.providers import Passage, ProviderError, ProviderRequest, get_provider
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
+from support.knowledge.help_centre import SystemPrompts, system_prompts
 from support.knowledge.search import search_passages
 
 from . import actions
@@ -264,6 +265,8 @@ class Answer:
         self.blocked_tiers: dict[str, str | None] = {}
         self.circuit_opened: dict[str, Any] | None = None
         self.group = ""
+        # The system prompts with the help centre, read in `prepare` when a model may be called.
+        self.prompts: SystemPrompts | None = None
 
     def note(self, kind: str, actor: str, data: dict[str, Any]) -> None:
         """Queue an audit event; it is written with the answer's next write (one transaction),
@@ -367,6 +370,8 @@ class Answer:
         reading = read_intent(context.question)
         intent = reading.match
         passages = search_passages(context.question) if intent is None else []
+        if provider.name != "local":
+            self.prompts = system_prompts()
         signals, decision = self.first_decision(provider, context, reading, passages)
         first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
@@ -532,7 +537,13 @@ class Answer:
         request = ProviderRequest(
             tier=tier,
             model=model,
-            system=STRONG_SYSTEM_PROMPT if tier == "strong" else SYSTEM_PROMPT,
+            system=(
+                self.prompts.for_tier(tier)
+                if self.prompts is not None
+                else STRONG_SYSTEM_PROMPT
+                if tier == "strong"
+                else SYSTEM_PROMPT
+            ),
             messages=build_messages(context.history, context.question, passages),
             passages=passages,
             max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,

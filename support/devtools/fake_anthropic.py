@@ -5,6 +5,12 @@ Use it in-process (`with FakeAnthropicServer() as fake: fake.script({...})`, a b
 thread with its own event loop) or as `manage.py fake_anthropic`, driven over HTTP through
 `POST /_fake/script`, `POST /_fake/config`, `POST /_fake/reset`, `GET /_fake/requests` and
 `GET /_fake/stats`. Only the standard library, so hundreds of concurrent streams cost little.
+
+Its prompt cache behaves as the API's: a prefix marked with cache_control is written and read
+back only when it reaches the model's minimum cacheable length (routing.prompt_cache: Anthropic's
+documented figures unless overridden); a shorter one is billed as plain input. Optionally it
+models prompt processing time (`prefill_tokens_per_second`), so a cached prefix also shows in
+the time to first token.
 """
 
 from __future__ import annotations
@@ -27,12 +33,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from routing.prompt_cache import min_cacheable_tokens as documented_min_cacheable_tokens
+
 logger = logging.getLogger("ladder.fake_anthropic")
 
 DEFAULT_FIRST_TOKEN_MS = 300
 DEFAULT_TOKENS_PER_SECOND = 50.0
 # Prompt-cache entries live five minutes after their last use, as the API's ephemeral cache does.
 PROMPT_CACHE_TTL_S = 300.0
+# With prefill modelled, a cache read takes this fraction of the time of processing its tokens
+# afresh (the API's figures: long cached prompts answer up to 85 % sooner; reads cost a tenth).
+CACHE_READ_TIME_SHARE = 0.1
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_HEAD_BYTES = 64 * 1024
 EFFORT_LEVELS = frozenset({"low", "medium", "high", "xhigh", "max"})
@@ -539,6 +550,37 @@ class _ChunkedWriter:
             await self.writer.drain()
 
 
+CONFIG_FIELDS = (
+    "first_token_ms",
+    "tokens_per_second",
+    "min_cacheable_tokens",
+    "prefill_tokens_per_second",
+)
+
+
+def _check_min_cacheable(value: Any) -> int | Mapping[str, int]:
+    if isinstance(value, bool):
+        raise ValueError(f"min_cacheable_tokens must be a number or a mapping, got {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"min_cacheable_tokens must be >= 0, got {value}")
+        return value
+    if isinstance(value, Mapping) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        for k, v in value.items()
+    ):
+        return dict(value)
+    raise ValueError(f"min_cacheable_tokens must be a number or model -> tokens, got {value!r}")
+
+
+def _check_prefill_rate(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"prefill_tokens_per_second must be > 0, got {value!r}")
+    return float(value)
+
+
 class FakeAnthropicServer:
     """The fake API server. Thread-safe: tests script it and read `.requests` from their own
     thread while it serves on its own event loop."""
@@ -551,7 +593,8 @@ class FakeAnthropicServer:
         first_token_ms: float = DEFAULT_FIRST_TOKEN_MS,
         tokens_per_second: float = DEFAULT_TOKENS_PER_SECOND,
         api_key: str | None = None,
-        min_cacheable_tokens: int = 0,
+        min_cacheable_tokens: int | Mapping[str, int] | None = None,
+        prefill_tokens_per_second: float | None = None,
         record_requests: bool = True,
         allow_remote: bool = False,
     ) -> None:
@@ -564,12 +607,17 @@ class FakeAnthropicServer:
             raise ValueError(f"first_token_ms must be >= 0, got {first_token_ms}")
         if tokens_per_second <= 0:
             raise ValueError(f"tokens_per_second must be > 0, got {tokens_per_second}")
+        if min_cacheable_tokens is not None:
+            min_cacheable_tokens = _check_min_cacheable(min_cacheable_tokens)
         self.host = host
         self.port = port
         self.first_token_ms = float(first_token_ms)
         self.tokens_per_second = float(tokens_per_second)
         self.api_key = api_key
+        # None: each model's documented minimum; a number: one floor for every model; a
+        # mapping: per-model overrides of the documented figures.
         self.min_cacheable_tokens = min_cacheable_tokens
+        self.prefill_tokens_per_second = _check_prefill_rate(prefill_tokens_per_second)
         self.record_requests = record_requests
         self._lock = threading.Lock()
         self._script: list[tuple[ResponseSpec, int | None]] = []
@@ -609,10 +657,26 @@ class FakeAnthropicServer:
         with self._lock:
             self._script.extend((spec, spec.repeat) for spec in parsed)
 
+    def min_cacheable_for(self, model: str) -> int:
+        """The shortest system prefix this fake caches for `model`."""
+        floor = self.min_cacheable_tokens
+        if isinstance(floor, int):
+            return floor
+        return documented_min_cacheable_tokens(model, floor)
+
     def configure(
-        self, *, first_token_ms: float | None = None, tokens_per_second: float | None = None
+        self,
+        *,
+        first_token_ms: float | None = None,
+        tokens_per_second: float | None = None,
+        min_cacheable_tokens: int | Mapping[str, int] | None = None,
+        prefill_tokens_per_second: float | None = None,
     ) -> None:
-        """Change the defaults for unscripted responses while serving."""
+        """Change the defaults while serving (a prefill rate of 0 turns prefill modelling off)."""
+        if min_cacheable_tokens is not None:
+            self.min_cacheable_tokens = _check_min_cacheable(min_cacheable_tokens)
+        if prefill_tokens_per_second is not None:
+            self.prefill_tokens_per_second = _check_prefill_rate(prefill_tokens_per_second or None)
         if first_token_ms is not None:
             if isinstance(first_token_ms, bool) or first_token_ms < 0:
                 raise ValueError(f"first_token_ms must be >= 0, got {first_token_ms}")
@@ -861,15 +925,14 @@ class FakeAnthropicServer:
                 return 200, {"reset": True}
             if route == ("POST", "/_fake/config"):
                 config = json.loads(request.body or b"{}")
-                if not isinstance(config, dict) or set(config) - {
-                    "first_token_ms",
-                    "tokens_per_second",
-                }:
-                    raise ValueError("config takes first_token_ms and tokens_per_second only")
+                if not isinstance(config, dict) or set(config) - set(CONFIG_FIELDS):
+                    raise ValueError(f"config takes {', '.join(CONFIG_FIELDS)} only")
                 self.configure(**config)
                 return 200, {
                     "first_token_ms": self.first_token_ms,
                     "tokens_per_second": self.tokens_per_second,
+                    "min_cacheable_tokens": self.min_cacheable_tokens,
+                    "prefill_tokens_per_second": self.prefill_tokens_per_second,
                 }
             if route == ("GET", "/_fake/requests"):
                 since = int(request.query.get("since", ["0"])[0])
@@ -1012,7 +1075,8 @@ class FakeAnthropicServer:
         )
         system_text = block_text(system)
         prefix_tokens = estimate_tokens(len(system_text))
-        if not marked or prefix_tokens == 0 or prefix_tokens < self.min_cacheable_tokens:
+        too_short = prefix_tokens < self.min_cacheable_for(body["model"])
+        if not marked or prefix_tokens == 0 or too_short:
             return 0, 0
         key = (body["model"], system_text)
         now = time.monotonic()
@@ -1022,6 +1086,14 @@ class FakeAnthropicServer:
         if last_used is not None and now - last_used < PROMPT_CACHE_TTL_S:
             return 0, prefix_tokens
         return prefix_tokens, 0
+
+    def _prefill_ms(self, processed_tokens: int, cache_read_tokens: int) -> float:
+        """Time to read the prompt before the first token, when modelled: fresh tokens at the
+        prefill rate, cached ones at a tenth of that time."""
+        rate = self.prefill_tokens_per_second
+        if not rate:
+            return 0.0
+        return 1000 * (processed_tokens + cache_read_tokens * CACHE_READ_TIME_SHARE) / rate
 
     def _plan(self, body: Mapping[str, Any], spec: ResponseSpec | None) -> Reply:
         spec = spec or ResponseSpec()
@@ -1040,6 +1112,20 @@ class FakeAnthropicServer:
             stop_reason = "max_tokens"
         cache_write, cache_read = self._cached_prefix_tokens(body)
         uncached = max(1, estimate_tokens(self._prompt_characters(body)) - cache_write - cache_read)
+        input_tokens = spec.input_tokens if spec.input_tokens is not None else uncached
+        cache_write = (
+            spec.cache_creation_input_tokens
+            if spec.cache_creation_input_tokens is not None
+            else cache_write
+        )
+        cache_read = (
+            spec.cache_read_input_tokens if spec.cache_read_input_tokens is not None else cache_read
+        )
+        first_token_ms = spec.first_token_ms
+        if first_token_ms is None:
+            first_token_ms = self.first_token_ms + self._prefill_ms(
+                input_tokens + cache_write, cache_read
+            )
         error_event_type = None
         if spec.error_event:
             error_event_type = (
@@ -1051,25 +1137,15 @@ class FakeAnthropicServer:
             thinking_tokens=thinking_tokens,
             thinking_omitted=thinking_config.get("display") == "omitted",
             stop_reason=stop_reason,
-            input_tokens=spec.input_tokens if spec.input_tokens is not None else uncached,
+            input_tokens=input_tokens,
             output_tokens=(
                 spec.output_tokens
                 if spec.output_tokens is not None
                 else max(1, len(text_tokens) + len(thinking_tokens or []))
             ),
-            cache_creation_input_tokens=(
-                spec.cache_creation_input_tokens
-                if spec.cache_creation_input_tokens is not None
-                else cache_write
-            ),
-            cache_read_input_tokens=(
-                spec.cache_read_input_tokens
-                if spec.cache_read_input_tokens is not None
-                else cache_read
-            ),
-            first_token_ms=(
-                spec.first_token_ms if spec.first_token_ms is not None else self.first_token_ms
-            ),
+            cache_creation_input_tokens=cache_write,
+            cache_read_input_tokens=cache_read,
+            first_token_ms=first_token_ms,
             tokens_per_second=spec.tokens_per_second or self.tokens_per_second,
             cut_after_chars=spec.cut_after_chars,
             error_event_type=error_event_type,

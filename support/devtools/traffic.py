@@ -8,6 +8,7 @@ thousands of random ones (`play_random_conversation`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import uuid
 from collections.abc import Iterator
@@ -335,16 +336,33 @@ def _lognormal_ms(rng: random.Random, median_ms: float, spread: float = 0.5) -> 
     return max(1, int(rng.lognormvariate(0, spread) * median_ms))
 
 
+@functools.cache
+def system_prompt_sizes() -> dict[str, tuple[int, bool]]:
+    """Per tier: the size in tokens of the system prompt the product sends now, and whether
+    the API caches it (it reaches the model's minimum cacheable prefix)."""
+    from support.knowledge.help_centre import cache_outlook, system_prompts
+
+    return {
+        row["tier"]: (row["prefix_tokens"], row["cached"])
+        for row in cache_outlook(system_prompts())
+    }
+
+
 def _reply(rng: random.Random, tier: str, confidence: float, **fields: Any) -> Reply:
     strong = tier == "strong"
     ttft = _lognormal_ms(rng, 1100 if strong else 450, 0.35)
-    cached = rng.random() < 0.85
+    # The prompt's usage as the API would report it: the system prompt is cache tokens only
+    # when it is long enough to be cached (then mostly read, written when the cache was cold).
+    system_tokens, cacheable = system_prompt_sizes()[tier]
+    cached = cacheable and rng.random() < 0.85
+    written = cacheable and not cached
+    turn_tokens = rng.randint(300, 900)
     return Reply(
         confidence=round(min(1.0, max(0.0, confidence)), 2),
-        input_tokens=rng.randint(300, 900) if cached else rng.randint(1400, 2600),
+        input_tokens=turn_tokens if cacheable else turn_tokens + system_tokens,
         output_tokens=rng.randint(150, 420) if strong else rng.randint(60, 260),
-        cache_read_tokens=rng.randint(1100, 1500) if cached else 0,
-        cache_write_tokens=0 if cached else rng.randint(1100, 1500),
+        cache_read_tokens=system_tokens if cached else 0,
+        cache_write_tokens=system_tokens if written else 0,
         time_to_first_token_ms=ttft,
         provider_first_token_ms=max(1, ttft - rng.randint(20, 90)),
         total_ms=ttft + rng.randint(900, 4000),
@@ -500,7 +518,8 @@ def start_times(rng: random.Random, count: int, days: int, now: datetime) -> lis
 
 def fake_script_for(question: Question) -> list[dict[str, Any]]:
     """The fake Anthropic server's scripted replies for one question: the fast and the strong
-    model's control line, answer, usage and first-token time."""
+    model's control line, answer, output tokens and first-token time. The prompt's tokens and
+    cache use are the fake's own measure of the prompt the product sent."""
     specs = []
     for tier, reply in (("fast", question.fast), ("strong", question.strong)):
         if reply is None:
@@ -513,10 +532,7 @@ def fake_script_for(question: Question) -> list[dict[str, Any]]:
             {
                 "model": _model_for(tier),
                 "text": f"{control}\n{reply.text}",
-                "input_tokens": reply.input_tokens,
                 "output_tokens": reply.output_tokens,
-                "cache_read_input_tokens": reply.cache_read_tokens,
-                "cache_creation_input_tokens": reply.cache_write_tokens,
                 "first_token_ms": max(1, reply.provider_first_token_ms // 20),
                 "repeat": 1,
             }

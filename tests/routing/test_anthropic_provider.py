@@ -21,14 +21,19 @@ from routing.providers.anthropic import AnthropicProvider, close_shared_clients
 
 FAST = "claude-haiku-5-5"
 SYSTEM = "You are the support assistant of a test store. " * 20
+# Over the fast model's documented minimum cacheable prefix (4,096 tokens, 4 characters each).
+LONG_SYSTEM = "You are the support assistant of a test store. " * 400
+LONG_SYSTEM_TOKENS = len(LONG_SYSTEM) // 4
 ANSWER = "[[ladder confidence=0.9 answered=yes intent=none]]\nShipping takes 3 to 5 business days."
 
 
-def ask(text: str = "How long does shipping take?", **fields) -> ProviderRequest:
+def ask(
+    text: str = "How long does shipping take?", system: str = SYSTEM, **fields
+) -> ProviderRequest:
     return ProviderRequest(
         tier="fast",
         model=FAST,
-        system=SYSTEM,
+        system=system,
         messages=[{"role": "user", "content": f"<customer_message>{text}</customer_message>"}],
         **fields,
     )
@@ -69,17 +74,13 @@ async def test_answer_streams_as_text_deltas_then_one_finished_with_usage_and_ti
 
 async def test_started_comes_first_with_the_prompt_cost_before_any_text(fake_anthropic):
     fake_anthropic.script({"text": ANSWER, "input_tokens": 321})
-    stream = AnthropicProvider.from_settings().stream(ask())
+    stream = AnthropicProvider.from_settings().stream(ask(system=LONG_SYSTEM))
     started = await anext(stream)
     await stream.aclose()
     # A caller that stops here (an answer nobody will see) still knows what the prompt cost.
     assert started == Started(
-        model=FAST,
-        input_tokens=321,
-        cache_read_tokens=0,
-        cache_write_tokens=started.cache_write_tokens,
+        model=FAST, input_tokens=321, cache_read_tokens=0, cache_write_tokens=LONG_SYSTEM_TOKENS
     )
-    assert started.cache_write_tokens > 0
 
 
 async def test_get_provider_builds_the_anthropic_provider_from_settings(fake_anthropic):
@@ -108,14 +109,23 @@ async def test_first_token_time_counts_from_the_call_to_the_first_text_not_to_th
 async def test_system_prompt_is_sent_cached_and_cache_writes_then_reads_are_reported(
     fake_anthropic,
 ):
-    _, first = await answer()
-    _, second = await answer()
+    _, first = await answer(ask(system=LONG_SYSTEM))
+    _, second = await answer(ask(system=LONG_SYSTEM))
     body = fake_anthropic.requests[0]["body"]
     assert body["system"] == [
-        {"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}
+        {"type": "text", "text": LONG_SYSTEM, "cache_control": {"type": "ephemeral"}}
     ]
-    assert (first.cache_write_tokens > 0, first.cache_read_tokens) == (True, 0)
-    assert (second.cache_write_tokens, second.cache_read_tokens) == (0, first.cache_write_tokens)
+    assert (first.cache_write_tokens, first.cache_read_tokens) == (LONG_SYSTEM_TOKENS, 0)
+    assert (second.cache_write_tokens, second.cache_read_tokens) == (0, LONG_SYSTEM_TOKENS)
+
+
+async def test_a_system_prompt_under_the_models_minimum_reports_no_cache_tokens(fake_anthropic):
+    assert fake_anthropic.min_cacheable_for(FAST) > len(SYSTEM) // 4
+    _, first = await answer()
+    _, second = await answer()
+    for finished in (first, second):
+        assert (finished.cache_write_tokens, finished.cache_read_tokens) == (0, 0)
+        assert finished.input_tokens > len(SYSTEM) // 4
 
 
 async def test_request_has_no_sampling_parameters_and_carries_thinking_effort_and_max_tokens(
@@ -307,3 +317,15 @@ async def test_caller_stopping_early_closes_the_stream_and_the_next_call_works(f
     await stream.aclose()
     deltas, _ = await answer()
     assert "".join(d.text for d in deltas) == ANSWER
+
+
+def test_server_sent_event_data_is_read_with_orjson_and_keep_alives_are_skipped():
+    from routing.providers.anthropic import _sse_data
+
+    assert _sse_data(b'event: ping\ndata: {"type": "ping"}') == {"type": "ping"}
+    assert _sse_data(b": a comment keeps the connection alive") is None
+    assert _sse_data(b'data: {"type":\ndata: "message_stop"}') == {"type": "message_stop"}
+    with pytest.raises(ValueError):
+        _sse_data(b"data: {not json")
+    with pytest.raises(ValueError, match="not an object"):
+        _sse_data(b"data: [1, 2]")

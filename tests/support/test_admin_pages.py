@@ -53,8 +53,8 @@ def test_each_changelist_and_first_row_renders(client, admin_user, dana, demo_kb
         assert page.status_code == 200, opts.label
     # Generated traffic fills the summary rows; only state a fresh setup never needs is empty.
     assert set(empty) <= {
-        "routing.ProviderCircuit",
-        "routing.CachedAnswer",
+        "conversations.ProviderCircuit",
+        "conversations.CachedAnswer",
         "inbox.AgentPresence",
-        "routing.DailySpend",
+        "conversations.DailySpend",
     }

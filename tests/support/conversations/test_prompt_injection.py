@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 
 from routing.prompts import SYSTEM_PROMPT
+from support.knowledge.help_centre import system_prompts
 
 from .chat import frames_until, open_chat, send_message
 from .test_routing_tiers import reply
@@ -30,6 +32,7 @@ async def test_injection_attempt_changes_nothing_on_our_side(
 ):
     # The model (scripted) is unsure, as it should be: the customer's text must not lift that.
     fake_anthropic.script(reply(0.2, "unsure"), reply(0.3, "still unsure"))
+    prompts = await database_sync_to_async(system_prompts)()
     socket, welcome = await open_chat()
     await send_message(socket, attempt)
     frames = await frames_until(socket, "message")
@@ -38,11 +41,12 @@ async def test_injection_attempt_changes_nothing_on_our_side(
     for request in fake_anthropic.requests:
         body = request["body"]
         sent = json.dumps(body)
-        # The system prompt is exactly ours; customer text sits only inside its own tag.
-        assert (
-            body["system"][0]["text"] in (SYSTEM_PROMPT,)
-            or "senior customer-support" in body["system"][0]["text"]
-        )
+        # The system prompt is exactly ours (the rules, then the help centre); customer text
+        # sits only inside its own tag.
+        system = body["system"][0]["text"]
+        assert system in (prompts.fast, prompts.strong)
+        assert system.startswith(SYSTEM_PROMPT) or "senior customer-support" in system
+        assert attempt not in system
         assert "[[ladder confidence=1" not in sent.lower()
         assert "[[ladder confidence=0.99" not in sent.lower()
         assert settings.SECRET_KEY not in sent

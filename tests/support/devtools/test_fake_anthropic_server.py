@@ -7,6 +7,7 @@ import asyncio
 import http.client
 import json
 import time
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
 
@@ -244,25 +245,94 @@ async def test_repeat_answers_that_many_requests_and_null_repeats_forever(fake_a
 
 
 async def test_cached_system_prompt_is_written_once_then_read(fake_anthropic, sdk):
-    system = [
-        {"type": "text", "text": "Stable rules. " * 50, "cache_control": {"type": "ephemeral"}}
-    ]
+    # 4,200 tokens (four characters a token): over Haiku-class models' 4,096.
+    rules = "Stable rules. " * 1200
+    system = [{"type": "text", "text": rules, "cache_control": {"type": "ephemeral"}}]
     usages = [
         (
             await sdk.messages.create(model=MODEL, max_tokens=50, system=system, messages=user())
         ).usage
         for _ in range(2)
     ]
-    assert usages[0].cache_creation_input_tokens == 175
+    assert usages[0].cache_creation_input_tokens == 4200
     assert usages[0].cache_read_input_tokens == 0
-    assert (usages[1].cache_creation_input_tokens, usages[1].cache_read_input_tokens) == (0, 175)
-    uncached = await sdk.messages.create(
-        model=MODEL, max_tokens=50, system="Stable rules. " * 50, messages=user()
-    )
+    assert (usages[1].cache_creation_input_tokens, usages[1].cache_read_input_tokens) == (0, 4200)
+    # Billed fresh: only what follows the cached prefix.
+    assert usages[1].input_tokens < 100
+    uncached = await sdk.messages.create(model=MODEL, max_tokens=50, system=rules, messages=user())
     assert (uncached.usage.cache_creation_input_tokens, uncached.usage.cache_read_input_tokens) == (
         0,
         0,
     )
+
+
+async def test_a_marked_prefix_shorter_than_the_models_minimum_is_never_cached(fake_anthropic, sdk):
+    # 1,050 tokens: enough for a Sonnet 4.5-class model (1,024), too short for Haiku's 4,096.
+    system = [
+        {"type": "text", "text": "Stable rules. " * 300, "cache_control": {"type": "ephemeral"}}
+    ]
+    haiku = [
+        (
+            await sdk.messages.create(model=MODEL, max_tokens=50, system=system, messages=user())
+        ).usage
+        for _ in range(2)
+    ]
+    for usage in haiku:
+        assert (usage.cache_creation_input_tokens, usage.cache_read_input_tokens) == (0, 0)
+        assert usage.input_tokens > 1050  # the whole prompt, billed as plain input
+    sonnet = [
+        (
+            await sdk.messages.create(
+                model="claude-sonnet-4-5", max_tokens=50, system=system, messages=user()
+            )
+        ).usage
+        for _ in range(2)
+    ]
+    assert (sonnet[1].cache_creation_input_tokens, sonnet[1].cache_read_input_tokens) == (0, 1050)
+
+
+async def test_the_minimum_is_settable_per_model_and_over_the_control_api(fake_anthropic, sdk):
+    system = [
+        {"type": "text", "text": "Stable rules. " * 300, "cache_control": {"type": "ephemeral"}}
+    ]
+    config = control(
+        fake_anthropic, "POST", "/_fake/config", {"min_cacheable_tokens": {MODEL: 1000}}
+    )
+    assert config["min_cacheable_tokens"] == {MODEL: 1000}
+    assert fake_anthropic.min_cacheable_for(MODEL) == 1000
+    assert fake_anthropic.min_cacheable_for("claude-sonnet-5-5") == 2048  # still documented
+    usages = [
+        (
+            await sdk.messages.create(model=MODEL, max_tokens=50, system=system, messages=user())
+        ).usage
+        for _ in range(2)
+    ]
+    assert usages[1].cache_read_input_tokens == 1050
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        control(fake_anthropic, "POST", "/_fake/config", {"min_cacheable_tokens": -1})
+    assert refused.value.code == 400
+    assert "min_cacheable_tokens" in json.loads(refused.value.read())["error"]["message"]
+    assert fake_anthropic.min_cacheable_for(MODEL) == 1000  # a refused change changes nothing
+
+
+def test_modelled_prefill_puts_fresh_prompt_tokens_before_the_first_token_and_reads_cheaper():
+    fake = FakeAnthropicServer(
+        first_token_ms=100, prefill_tokens_per_second=10_000, min_cacheable_tokens=1000
+    )
+    body = {
+        "model": MODEL,
+        "max_tokens": 50,
+        "system": [{"type": "text", "text": "x" * 40_000, "cache_control": {"type": "ephemeral"}}],
+        "messages": user("q" * 400),
+    }
+    written = fake._plan(body, None)
+    read = fake._plan(body, None)
+    assert (written.cache_creation_input_tokens, read.cache_read_input_tokens) == (10_000, 10_000)
+    # 10,100 tokens read afresh at 10,000 a second; then 10,000 cached ones at a tenth of that.
+    assert written.first_token_ms == pytest.approx(100 + 1010)
+    assert read.first_token_ms == pytest.approx(100 + 10 + 100)
+    # A scripted first-token time is taken as it is.
+    assert fake._plan(body, ResponseSpec(first_token_ms=7)).first_token_ms == 7
 
 
 async def test_answer_longer_than_max_tokens_stops_with_max_tokens(fake_anthropic, sdk):

@@ -67,6 +67,41 @@ def test_bad_arguments_are_named(args, message):
         run(*args)
 
 
+def _model_calls() -> list[dict]:
+    return [e.data for e in AuditEvent.objects.filter(kind="model.call")]
+
+
+def test_synthetic_usage_reports_no_cache_tokens_for_a_prompt_too_short_to_be_cached():
+    # No knowledge base: the rules alone, far under both models' documented minimums.
+    run("--conversations", "30", "--seed", "5", "--fast")
+    calls = _model_calls()
+    assert calls and all(c["cache_read_tokens"] == c["cache_write_tokens"] == 0 for c in calls)
+    assert all(c["input_tokens"] > 300 for c in calls)  # the prompt is billed as plain input
+    assert not ConversationFacts.objects.filter(cache_saving_usd__gt=0).exists()
+
+
+def test_synthetic_usage_reads_the_prompt_from_the_cache_when_it_is_long_enough(settings):
+    settings.LADDER_MIN_CACHEABLE_TOKENS = {
+        settings.LADDER_FAST_MODEL: 1,
+        settings.LADDER_STRONG_MODEL: 1,
+    }
+    run("--conversations", "30", "--seed", "5", "--fast")
+    sizes = {size for size, _ in generate_traffic.system_prompt_sizes().values()}
+    reads = {c["cache_read_tokens"] for c in _model_calls() if c["cache_read_tokens"]}
+    assert reads and reads <= sizes
+    assert ConversationFacts.objects.filter(cache_saving_usd__gt=0).exists()
+
+
+def test_routed_traffic_reports_the_cache_the_fake_api_measured(settings):
+    run("--conversations", "3", "--days", "2", "--seed", "11")
+    # The demo help centre (loaded by the command) makes the strong model's prompt long enough
+    # to be cached and the fake measures it; scripted replies carry no usage of their own.
+    for call in _model_calls():
+        if call["cache_read_tokens"] or call["cache_write_tokens"]:
+            assert call["model"] == settings.LADDER_STRONG_MODEL
+            assert max(call["cache_read_tokens"], call["cache_write_tokens"]) > 2048
+
+
 def test_a_database_with_real_conversations_is_refused_unless_allowed():
     # A real customer's conversation: synthetic ones would join their inbox and its queue.
     real = Conversation.objects.create(origin="https://shop.example.com")

@@ -34,6 +34,23 @@ class Command(BaseCommand):
                 f"anthropic: {settings.LADDER_FAST_MODEL} first, {settings.LADDER_STRONG_MODEL} "
                 f"when unsure (API at {settings.ANTHROPIC_BASE_URL or 'api.anthropic.com'})"
             )
+        cache = []
+        if settings.LADDER_PROVIDER != "local":
+            from support.knowledge.help_centre import cache_outlook, system_prompts
+
+            prompts = system_prompts()
+            cache.append(
+                f"  prompt cache:   help centre in the system prompt: "
+                f"{prompts.help_centre.detail} ({prompts.help_centre.articles} articles)"
+            )
+            cache.extend(
+                f"                  {row['tier']}: "
+                + ("rules and help centre" if row["help_centre"] else "rules alone")
+                + f", {row['prefix_tokens']} tokens; {row['model']} caches from "
+                f"{row['min_cacheable_tokens']}: "
+                + ("cached" if row["cached"] else "too short, billed as plain input")
+                for row in cache_outlook(prompts)
+            )
         self.stdout.write(
             "\n".join(
                 [
@@ -42,6 +59,7 @@ class Command(BaseCommand):
                     f"  database:       {db}",
                     f"  channel layer:  {layer}",
                     f"  provider:       {provider}",
+                    *cache,
                     "",
                     f"  {base}/            demo store with the chat widget",
                     f"  {base}/inbox/      agent inbox (login agent / agent)",

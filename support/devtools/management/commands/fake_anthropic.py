@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from routing.prompt_cache import parse_min_cacheable_tokens
 from support.devtools.fake_anthropic import (
     DEFAULT_FIRST_TOKEN_MS,
     DEFAULT_TOKENS_PER_SECOND,
@@ -44,6 +46,20 @@ class Command(BaseCommand):
             type=float,
             default=DEFAULT_TOKENS_PER_SECOND,
             help=f"streaming rate, one text delta per word (default {DEFAULT_TOKENS_PER_SECOND:g})",
+        )
+        parser.add_argument(
+            "--min-cacheable-tokens",
+            metavar="MODEL=TOKENS,...",
+            default=None,
+            help="the shortest prefix each model caches (default: Anthropic's documented "
+            "figures, with LADDER_MIN_CACHEABLE_TOKENS's overrides)",
+        )
+        parser.add_argument(
+            "--prefill-tokens-per-second",
+            type=float,
+            default=None,
+            help="model prompt reading before the first token at this rate, cached tokens at a "
+            "tenth of the time (default: not modelled)",
         )
         parser.add_argument(
             "--script",
@@ -90,6 +106,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--tokens-per-second must be > 0, got {options['tokens_per_second']:g}"
             )
+        min_cacheable = settings.LADDER_MIN_CACHEABLE_TOKENS
+        if options["min_cacheable_tokens"] is not None:
+            try:
+                min_cacheable = parse_min_cacheable_tokens(options["min_cacheable_tokens"])
+            except ValueError as error:
+                raise CommandError(f"--min-cacheable-tokens: {error}") from error
+        prefill = options["prefill_tokens_per_second"]
+        if prefill is not None and prefill <= 0:
+            raise CommandError(f"--prefill-tokens-per-second must be > 0, got {prefill:g}")
         specs = []
         if options["script"] is not None:
             path: Path = options["script"]
@@ -105,6 +130,8 @@ class Command(BaseCommand):
             first_token_ms=options["first_token_ms"],
             tokens_per_second=options["tokens_per_second"],
             api_key=options["api_key"] or None,
+            min_cacheable_tokens=min_cacheable or None,
+            prefill_tokens_per_second=prefill,
             record_requests=not options["no_record"],
             allow_remote=options["allow_remote"],
         )

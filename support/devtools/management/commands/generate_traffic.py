@@ -23,6 +23,7 @@ from support.devtools.traffic import (
     replicate_conversations,
     staff_member,
     start_times,
+    system_prompt_sizes,
 )
 
 MAX_CONVERSATIONS = 1_000_000
@@ -95,6 +96,8 @@ class Command(BaseCommand):
         seed = options["seed"] if options["seed"] is not None else random.randrange(1 << 30)
         rng = random.Random(seed)
         now = timezone.now()
+        # Usage follows the system prompt the product sends today (its size, whether cached).
+        system_prompt_sizes.cache_clear()
         agents = [staff_member(name, "agents") for name in AGENT_NAMES]
         times = start_times(rng, count, options["days"], now)
         mode = "fast" if options["fast"] else options["provider"]
