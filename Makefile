@@ -34,7 +34,9 @@ venv: $(VENV)/.installed
 
 run: venv
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo_kb
+	$(PY) manage.py load_demo_canned_replies
 	$(PY) manage.py create_demo_staff
 	$(PY) manage.py recover_conversations
 	$(PY) manage.py describe_setup --host $(HOST) --port $(PORT)

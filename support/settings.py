@@ -46,6 +46,12 @@ WIDGET_ALLOWED_ORIGINS = env.list(
         {_SERVED_AT, _SERVED_AT.replace("127.0.0.1", "localhost"), "http://127.0.0.1:8000"}
     ),
 )
+# Identity verification: "origin=secret" pairs. A site proves who its customer is by passing
+# LadderWidget.identify() an HMAC-SHA256 of the customer's id under its secret; without one,
+# names are shown as unverified.
+WIDGET_IDENTITY_SECRETS = dict(
+    pair.split("=", 1) for pair in env.list("WIDGET_IDENTITY_SECRETS", default=[]) if "=" in pair
+)
 CSRF_TRUSTED_ORIGINS = [o for o in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if o]
 
 INSTALLED_APPS = [
@@ -70,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (ours and the admin's) from the ASGI app itself, before anything else runs.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +151,8 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django's own backend, except that production refuses the demo logins (agent/agent, admin/admin).
+AUTHENTICATION_BACKENDS = ["support.conversations.demo_logins.ModelBackendWithoutDemoLogins"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -168,6 +178,23 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# WhiteNoise serves /static/ from the ASGI app in every mode. Production serves what
+# `collectstatic` gathered, compressed and with content hashes in the names (cached for a year);
+# the embedded mode serves the source folders as they are, with no collectstatic step needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise also looks in STATIC_ROOT and warns at every start when it is missing.
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 # Security: strict by default, stricter in production.
 SESSION_COOKIE_HTTPONLY = True

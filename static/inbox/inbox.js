@@ -39,7 +39,9 @@
     var minutes = Math.floor(seconds / 60);
     if (minutes < 60) return minutes + " min " + (seconds % 60) + " s";
     var hours = Math.floor(minutes / 60);
-    return hours + " h " + (minutes % 60) + " min";
+    if (hours < 24) return hours + " h " + (minutes % 60) + " min";
+    var days = Math.floor(hours / 24);
+    return days + " d " + (hours % 24) + " h";
   }
 
   function tickElapsed() {
@@ -95,8 +97,46 @@
   });
   window.addEventListener("focus", clearBadge);
 
-  function newHandoff() {
+  // Desktop notifications, once the agent allows them (the browser asks after a click).
+
+  var notifyToggle = document.getElementById("notify-toggle");
+  var notifyState = document.getElementById("notify-state");
+  function showNotifySetting() {
+    if (!notifyToggle) return;
+    if (!("Notification" in window)) {
+      notifyState.textContent = "Desktop notifications: not supported by this browser";
+      return;
+    }
+    var permission = Notification.permission;
+    notifyToggle.hidden = permission !== "default";
+    notifyState.textContent = permission === "granted" ? "Desktop notifications: on"
+      : permission === "denied" ? "Desktop notifications: blocked in the browser's settings" : "";
+  }
+  if (notifyToggle) {
+    notifyToggle.addEventListener("click", function () {
+      Notification.requestPermission().then(showNotifySetting);
+    });
+    showNotifySetting();
+  }
+  function notifyDesktop(conversation) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try {
+      var note = new Notification("New handoff in the Ladder inbox", {
+        body: "A customer is waiting for a person.",
+        tag: "ladder-handoff-" + (conversation || ""),
+      });
+      note.onclick = function () {
+        window.focus();
+        if (conversation) location.href = "/inbox/c/" + conversation + "/";
+      };
+    } catch (e) {
+      /* Some browsers only notify from a service worker: the beep and badge remain. */
+    }
+  }
+
+  function newHandoff(conversation) {
     if (!alertsOn()) return;
+    notifyDesktop(conversation);
     beep();
     if (document.hidden || !document.hasFocus()) {
       unseenHandoffs += 1;
@@ -180,7 +220,7 @@
     switch (frame.type) {
       case "queue.changed":
         refresh("queue-changed");
-        if (frame.status === "waiting") newHandoff();
+        if (frame.status === "waiting") newHandoff(frame.conversation);
         if (frame.conversation && frame.conversation === watchedConversation()) {
           refresh("conversation-changed");
         }
@@ -234,8 +274,125 @@
 
   // The reply box: Enter sends, Shift+Enter is a new line; canned replies fill it in.
 
+  // The "/" picker: "/" then part of a title (at the start or after a space) lists matching
+  // canned replies; Enter or Tab (or a click) puts the reply in place of "/words", to be
+  // edited before sending; Escape closes the list.
+
+  var picker = { box: null, list: null, matches: [], active: 0, start: 0 };
+
+  function cannedReplies() {
+    var data = document.getElementById("canned-replies");
+    try {
+      return data ? JSON.parse(data.textContent) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function pickerOpen() {
+    return !!(picker.list && !picker.list.hidden);
+  }
+  function closePicker() {
+    if (picker.list) {
+      picker.list.hidden = true;
+      picker.list.textContent = "";
+    }
+    if (picker.box) {
+      picker.box.setAttribute("aria-expanded", "false");
+      picker.box.removeAttribute("aria-activedescendant");
+    }
+    picker.matches = [];
+  }
+  function showActive() {
+    var options = picker.list.querySelectorAll("[role=option]");
+    options.forEach(function (option, i) {
+      option.setAttribute("aria-selected", i === picker.active ? "true" : "false");
+    });
+    var active = options[picker.active];
+    if (active) {
+      picker.box.setAttribute("aria-activedescendant", active.id);
+      active.scrollIntoView({ block: "nearest" });
+    }
+  }
+  function insertCanned(reply) {
+    var box = picker.box;
+    var end = box.selectionStart;
+    box.value = box.value.slice(0, picker.start) + reply.body + box.value.slice(end);
+    var caret = picker.start + reply.body.length;
+    box.setSelectionRange(caret, caret);
+    closePicker();
+    box.focus();
+  }
+  function updatePicker(box) {
+    var list = document.getElementById(box.getAttribute("data-canned-picker"));
+    if (!list) return;
+    picker.box = box;
+    picker.list = list;
+    var before = box.value.slice(0, box.selectionStart);
+    var typed = before.match(/(^|\s)\/([^\s\/]*(?: [^\s\/]+)*)$/);
+    if (!typed) { closePicker(); return; }
+    var words = typed[2].toLowerCase();
+    picker.start = before.length - typed[2].length - 1;
+    picker.matches = cannedReplies().filter(function (reply) {
+      return reply.title.toLowerCase().indexOf(words) !== -1;
+    }).slice(0, 8);
+    list.textContent = "";
+    if (!picker.matches.length) {
+      var none = document.createElement("li");
+      none.className = "empty";
+      none.textContent = "No canned reply matches “" + typed[2] + "”";
+      list.appendChild(none);
+    }
+    picker.matches.forEach(function (reply, i) {
+      var option = document.createElement("li");
+      option.id = "canned-option-" + reply.id;
+      option.setAttribute("role", "option");
+      var title = document.createElement("strong");
+      title.textContent = reply.title;
+      var body = document.createElement("span");
+      body.textContent = reply.body.length > 90 ? reply.body.slice(0, 90) + "…" : reply.body;
+      option.appendChild(title);
+      option.appendChild(body);
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault(); // keep focus in the box
+        insertCanned(picker.matches[i]);
+      });
+      list.appendChild(option);
+    });
+    picker.active = 0;
+    list.hidden = false;
+    box.setAttribute("aria-expanded", "true");
+    showActive();
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches("textarea[data-canned-picker]")) updatePicker(box);
+  });
+  document.addEventListener("focusout", function (event) {
+    if (picker.box && event.target === picker.box) closePicker();
+  });
+
   document.addEventListener("keydown", function (event) {
     var box = event.target;
+    if (pickerOpen() && box === picker.box) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var count = picker.matches.length;
+        if (count) picker.active = (picker.active + (event.key === "ArrowDown" ? 1 : count - 1)) % count;
+        showActive();
+        return;
+      }
+      if ((event.key === "Enter" || event.key === "Tab") && !event.isComposing) {
+        event.preventDefault();
+        if (picker.matches.length) insertCanned(picker.matches[picker.active]);
+        else closePicker();
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closePicker();
+        return;
+      }
+    }
     if (!box.matches || !box.matches("textarea[data-enter-sends]")) return;
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     event.preventDefault();
@@ -284,6 +441,83 @@
     if (box) {
       box.value = "";
       box.focus();
+    }
+  });
+
+  // Keyboard shortcuts (? lists them). Never while typing in a field, or with a modifier.
+
+  var shortcuts = document.getElementById("shortcuts");
+  var selectedRow = -1;
+  function queueRows() {
+    return Array.prototype.slice.call(document.querySelectorAll("#queue tbody tr[data-conversation]"));
+  }
+  function selectRow(index) {
+    var rows = queueRows();
+    if (!rows.length) return;
+    selectedRow = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach(function (row, i) { row.classList.toggle("selected", i === selectedRow); });
+    var link = rows[selectedRow].querySelector("th a");
+    if (link) link.focus();
+  }
+  function pressPanelButton(action) {
+    var form = document.querySelector('#conversation-panel form[action$="/' + action + '/"]');
+    var button = form && form.querySelector("button[type=submit]");
+    if (button) button.click();
+    return !!button;
+  }
+  function typingInField(target) {
+    return target && target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typingInField(event.target)) return;
+    if (shortcuts && shortcuts.open && event.key !== "?") return;
+    var rows = queueRows();
+    switch (event.key) {
+      case "?":
+        if (!shortcuts) return;
+        if (shortcuts.open) shortcuts.close();
+        else shortcuts.showModal();
+        break;
+      case "j":
+        if (!rows.length) return;
+        selectRow(selectedRow + 1);
+        break;
+      case "k":
+        if (!rows.length) return;
+        selectRow(selectedRow < 0 ? 0 : selectedRow - 1);
+        break;
+      case "c":
+        if (rows.length && selectedRow >= 0 && rows[selectedRow]) {
+          var claim = rows[selectedRow].querySelector('form[action$="/claim/"] button');
+          if (!claim) return;
+          claim.click();
+        } else if (!pressPanelButton("claim")) {
+          return;
+        }
+        break;
+      case "e":
+        if (!pressPanelButton("resolve")) return;
+        break;
+      case "r":
+        var box = document.getElementById("reply-text");
+        if (!box) return;
+        box.focus();
+        break;
+      case "u":
+        if (!document.getElementById("conversation-panel")) return;
+        location.href = "/inbox/";
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // The queue was redrawn: keep the selection on the same row number.
+    if (event.detail.target && event.detail.target.id === "queue" && selectedRow >= 0) {
+      var rows = queueRows();
+      if (rows[selectedRow]) rows[selectedRow].classList.add("selected");
     }
   });
 

@@ -63,6 +63,7 @@
     transcript: Array.isArray(saved.transcript) ? saved.transcript : [], // stored messages
     pending: Array.isArray(saved.pending) ? saved.pending : [], // [{client_id, text, created_at}]
     ratedConversation: saved.ratedConversation || null,
+    emailSavedConversation: saved.emailSavedConversation || null,
     wasOpen: !!saved.open,
     open: false,
     status: "ai",
@@ -97,6 +98,7 @@
       transcript: state.transcript.slice(-TRANSCRIPT_LIMIT),
       pending: state.pending,
       ratedConversation: state.ratedConversation,
+      emailSavedConversation: state.emailSavedConversation,
       open: state.open,
       language: state.language,
       strings: state.strings,
@@ -144,6 +146,8 @@
   var focusWhenShown = false;
   function reveal() {
     frame.hidden = false;
+    // The log was drawn while hidden (no height, so never scrolled): show the newest message.
+    if (state.open) log.scrollTop = log.scrollHeight;
     if (focusWhenShown && state.open) input.focus(); // open() was called before we could show
     focusWhenShown = false;
   }
@@ -356,9 +360,11 @@
     }
     if (stream) delete streams[m.seq];
     bySeq[m.seq] = { item: b.item, body: b.body, complete: true };
-    remember({ seq: m.seq, role: m.role, author: m.author || "", text: m.text, created_at: m.created_at || new Date().toISOString(), interrupted: !!m.interrupted });
+    var offer = m.offer === "email" ? "email" : undefined;
+    remember({ seq: m.seq, role: m.role, author: m.author || "", text: m.text, created_at: m.created_at || new Date().toISOString(), interrupted: !!m.interrupted, offer: offer });
     if (m.role === "agent" && m.author) state.agentName = m.author;
-    if (live && m.offer === "email") offerEmail(b.item);
+    // The email offer stays across reloads: its form until an address is saved, then the thanks.
+    if (offer) offerEmail(b.item);
     if (live && m.role !== "customer") markUnread();
   }
 
@@ -446,7 +452,14 @@
     ratingCard = noticeItem("status resolved", t("Resolved \u2014 how did we do?"), group);
   }
 
+  function emailThanks() {
+    return el("p", { class: "email-saved" }, t("Thanks! We'll reply by email."));
+  }
   function offerEmail(container) {
+    if (state.conversation && state.emailSavedConversation === state.conversation) {
+      container.appendChild(emailThanks());
+      return;
+    }
     var f = el("form", { class: "email-offer" });
     var l = el("label", null, t("Your email") + " ");
     var i = el("input", { type: "email", required: "", autocomplete: "email" });
@@ -506,7 +519,10 @@
     var lang = navigator.language || "";
     var language = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(lang) ? lang : "";
     helloSentWithToken = !!state.token;
-    sendFrame({ type: "hello", token: state.token, last_seq: state.token ? state.lastSeq : 0, language: language });
+    // The page the customer writes from, for the agent: no query string or fragment (they may
+    // carry the site's own tokens).
+    var page = window.location.protocol.indexOf("http") === 0 ? window.location.origin + window.location.pathname : "";
+    sendFrame({ type: "hello", token: state.token, last_seq: state.token ? state.lastSeq : 0, language: language, page: page });
   }
 
   function connect() {
@@ -612,9 +628,15 @@
       case "status":
         setStatus(f.status, f.agent, true);
         return;
+      case "identified":
+        return;
       case "email_saved":
         showNotice("");
-        noticeItem("system", t("Thanks! We'll reply by email."));
+        state.emailSavedConversation = state.conversation;
+        persist();
+        var offers = log.querySelectorAll("form.email-offer");
+        if (offers.length) offers.forEach(function (f) { f.replaceWith(emailThanks()); });
+        else noticeItem("system", t("Thanks! We'll reply by email."));
         return;
       case "error": return onError(f);
       default: return; // pong, and frame types newer than this widget
@@ -645,6 +667,7 @@
     // Resend what the server never acknowledged, with the same client_id: a message that was
     // stored before the connection dropped is only acked again, never stored twice.
     state.pending.forEach(sendMessage);
+    sendIdentity();
     if (handoffWanted && state.status === "ai") askForPerson();
     else handoffWanted = false;
   }
@@ -813,6 +836,8 @@
   input.addEventListener("input", updateCounter);
   var handoffWanted = false; // pressed before the connection was ready; sent after welcome
   function askForPerson() {
+    // The button is about to be disabled, then hidden: keep the keyboard in the chat.
+    if (root.activeElement === personButton) input.focus();
     if (sendFrame({ type: "handoff" })) {
       handoffWanted = false;
       showNotice("");
@@ -916,8 +941,25 @@
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);
 
+  // Who the customer is, from the embedding site: {external_id, name, email, hash}, where hash
+  // is the hex HMAC-SHA256 of external_id under the site's identity secret (computed on the
+  // site's server). Without a valid hash the name reaches agents marked as unverified.
+  var identity = null;
+  function sendIdentity() {
+    if (!identity) return;
+    sendFrame({ type: "identify", external_id: identity.external_id, name: identity.name, email: identity.email, hash: identity.hash });
+  }
+  function identify(who) {
+    if (!who || typeof who !== "object") return;
+    function text(value) { return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value); }
+    identity = { external_id: text(who.external_id), name: text(who.name), email: text(who.email), hash: text(who.hash) };
+    // Sent once connected: identifying alone never opens a conversation.
+    if (ready) sendIdentity();
+  }
+
   window.LadderWidget = {
     open: function () { open(); },
     close: function () { close(); },
+    identify: identify,
   };
 })();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -176,11 +177,16 @@ DASHBOARD_TABLES = {
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number alone is a number to a spreadsheet, not a formula: it stays as it is, so a
+# negative change reads as -0.0555 and not as the text '-0.0555.
+PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def safe_cell(value: Any) -> Any:
     """Customer words open in spreadsheets: a leading formula character is quoted away."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if PLAIN_NUMBER.fullmatch(value):
+            return value
         return "'" + value
     return value
 

@@ -352,6 +352,10 @@ def _all_strong_cost(turn: _Turn) -> Decimal:
 def _replay_turn(seq: int, turn: _Turn) -> dict[str, Any] | None:
     fast = next((s for s in turn.steps if s.tier == "fast"), None)
     strong = next((s for s in turn.steps if s.tier == "strong"), None)
+    if fast is not None and not fast.decisive and strong is not None and strong.decisive:
+        # Something besides the threshold sent the turn up (a provider error): the escalation
+        # is fixed, and only the strong step's handoff is the threshold's to replay.
+        fast = None
     if not ((fast is not None and fast.decisive) or (fast is None and strong and strong.decisive)):
         return None
     fast_calls = [call for call in turn.calls if call[0] == "fast"]

@@ -127,6 +127,9 @@ class DashboardChoices:
 
 
 def default_threshold() -> float:
+    """The confidence threshold the router uses now: the local provider has its own."""
+    if settings.LADDER_PROVIDER == "local":
+        return float(settings.LADDER_LOCAL_CONFIDENCE_THRESHOLD)
     return float(settings.LADDER_CONFIDENCE_THRESHOLD)
 
 

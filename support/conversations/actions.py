@@ -120,12 +120,16 @@ def check_customer_text(text: object) -> str:
 
 
 def do_start_conversation(
-    *, origin: str = "", client_ip: str = "", language: str = ""
+    *, origin: str = "", client_ip: str = "", language: str = "", page: str = ""
 ) -> Conversation:
     with transaction.atomic():
         now = timezone.now()
         conversation = Conversation(
-            origin=origin[:200], language=language[:8], created_at=now, updated_at=now
+            origin=origin[:200],
+            language=language[:8],
+            customer_page=page[:500],
+            created_at=now,
+            updated_at=now,
         )
         _insert(conversation)
         append_event(

@@ -16,19 +16,22 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, recovery
+from . import actions, answering, housekeeping, identity, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .i18n import customer_language, widget_strings
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
-from .models import Conversation, Message, MessageState, Status
+from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .tokens import make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
 
 MAX_FRAME_CHARS = 64 * 1024
 MAX_CLIENT_ID_CHARS = 64
-CLIENT_TYPES = frozenset({"hello", "message", "handoff", "solved", "rating", "email", "ping"})
+MAX_IDENTIFY_PER_SOCKET = 10
+CLIENT_TYPES = frozenset(
+    {"hello", "message", "handoff", "solved", "rating", "email", "identify", "ping"}
+)
 
 
 class FrameRefused(Exception):
@@ -53,12 +56,25 @@ def _window(name: str, per_minute: int) -> SlidingWindow:
     return _windows[key]
 
 
-def _history(conversation_id: int, last_seq: int) -> list[Message]:
-    return list(
+def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
+    """The stored messages after last_seq as `message` frames; an email follow-up offer keeps
+    its `offer`, so a widget that resumes elsewhere still shows the address field."""
+    messages = list(
         Message.objects.filter(conversation_id=conversation_id, seq__gt=last_seq, internal=False)
         .exclude(state=MessageState.STREAMING)
         .order_by("seq")
     )
+    offered: set[int] = set()
+    if any(m.role == Role.SYSTEM for m in messages):
+        offered = {
+            event.data.get("seq")
+            for event in AuditEvent.objects.filter(
+                conversation_id=conversation_id, kind="follow_up.offered"
+            ).only("data")
+        }
+    return [
+        {**m.as_frame(), "offer": "email"} if m.seq in offered else m.as_frame() for m in messages
+    ]
 
 
 def _load_by_public_id(public_id: Any) -> Conversation | None:
@@ -197,9 +213,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise FrameRefused(
                 "invalid_field", "`language` must be a language tag such as `en-GB`."
             )
+        try:
+            page = identity.check_page(frame.get("page"))
+        except ActionRefused as refused:
+            raise FrameRefused(refused.code, refused.detail) from None
         if token is None:
             conversation = await in_any_conversation(actions.do_start_conversation)(
-                origin=self.origin, client_ip=self.client_ip, language=language
+                origin=self.origin, client_ip=self.client_ip, language=language, page=page
             )
         else:
             public_id = read_token(token)
@@ -207,6 +227,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if found is None:
                 raise FrameRefused("bad_token", "That conversation token is not valid here.")
             conversation = found
+            if page and page != found.customer_page:
+                await in_conversation(found.pk, identity.do_note_customer_page)(found.pk, page)
         self.conversation = conversation
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
         history = (
@@ -216,13 +238,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         # Everything up to last_seq the client has; history brings the rest.
         self.delivered.update(range(1, last_seq + 1))
-        self.delivered.update(m.seq for m in history)
+        self.delivered.update(m["seq"] for m in history)
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
             "token": make_token(conversation.public_id),
             "status": conversation.status,
-            "history": [m.as_frame() for m in history],
+            "history": history,
         }
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
@@ -315,6 +337,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
             self.conversation.pk, score=score, comment=comment
         )
+
+    async def on_identify(self, frame: dict[str, Any]) -> None:
+        """The site says who the customer is (LadderWidget.identify); verified by its HMAC."""
+        assert self.conversation is not None
+        # A site identifies once a page load; a socket that keeps asking is refused.
+        self.identify_count = getattr(self, "identify_count", 0) + 1
+        if self.identify_count > MAX_IDENTIFY_PER_SOCKET:
+            raise FrameRefused("rate_limited", "Identified too often on this connection.")
+        who = identity.check_identity(frame, self.origin)
+        await in_conversation(self.conversation.pk, identity.do_identify_customer)(
+            self.conversation.pk, who
+        )
+        await self.send_frame({"type": "identified", "verified": who.verified})
 
     async def on_email(self, frame: dict[str, Any]) -> None:
         """The customer left an address for a reply by email (offered when nobody is online)."""

@@ -29,6 +29,13 @@ class Conversation(models.Model):
     handoff_reason = models.CharField(max_length=40, blank=True)
     customer_name = models.CharField(max_length=120, blank=True)
     customer_email = models.EmailField(blank=True)
+    # Who the embedding site says the customer is (LadderWidget.identify): the external id is
+    # kept only when the site's HMAC proved it; a name or email without proof is "unverified".
+    customer_external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    customer_verified = models.BooleanField(default=False)
+    customer_page = models.CharField(
+        max_length=500, blank=True, help_text="The page the customer wrote from."
+    )
     origin = models.CharField(max_length=200, blank=True, help_text="Site the widget ran on.")
     language = models.CharField(max_length=8, blank=True)
     assigned_agent = models.ForeignKey(

@@ -8,10 +8,12 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from routing.reasons import REASON_LABELS
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState, Role
+from support.knowledge.models import KnowledgeArticle
 
 ROLE_LABELS = {
     Role.CUSTOMER: "Customer",
@@ -40,6 +42,19 @@ def reason_label(reason: str) -> str:
 
 
 @dataclass
+class ArticleUsed:
+    """A help-centre article a knowledge search found, with its best passage's score."""
+
+    article_id: int
+    score: float | None
+    title: str = ""
+
+    @property
+    def admin_url(self) -> str:
+        return reverse("admin:knowledge_knowledgearticle_change", args=[self.article_id])
+
+
+@dataclass
 class DecisionLine:
     """One step of the AI's routing, as the agent sees it."""
 
@@ -49,6 +64,7 @@ class DecisionLine:
     reason: str = ""
     cost_usd: str = ""
     detail: str = ""
+    articles: list[ArticleUsed] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +90,12 @@ class Entry:
     @property
     def cost_label(self) -> str:
         return money(self.cost_usd)
+
+    @property
+    def formatted(self) -> bool:
+        """Answers and agents' replies use the widget's Markdown subset; what a customer typed
+        and internal notes are shown exactly as written."""
+        return not self.internal and self.role in (Role.ASSISTANT, Role.AGENT, Role.SYSTEM)
 
     @property
     def css_role(self) -> str:
@@ -135,11 +157,19 @@ def decision_line(event: AuditEvent) -> DecisionLine:
         detail = "none matched" if probability is None else "none matched, nor the classifier"
         return DecisionLine("Intent rules", confidence=probability, detail=detail)
     if event.kind == "routing.retrieval":
-        articles = data.get("articles") or []
+        passages = data.get("articles") or []
+        # Several passages may come from one article: each article once, at its best score.
+        best: dict[int, ArticleUsed] = {}
+        for passage in passages:
+            article_id, score = passage.get("id"), passage.get("score")
+            if not isinstance(article_id, int) or article_id in best:
+                continue
+            best[article_id] = ArticleUsed(article_id, score)
         return DecisionLine(
             "Knowledge search",
             confidence=data.get("top_score"),
-            detail=f"{len(articles)} passage{'s' if len(articles) != 1 else ''}",
+            detail=f"{len(passages)} passage{'s' if len(passages) != 1 else ''}",
+            articles=list(best.values()),
         )
     if event.kind == "routing.decision":
         control = (data.get("inputs") or {}).get("control") or {}
@@ -186,6 +216,18 @@ def timeline_entry(event: AuditEvent) -> Entry:
     return Entry(kind="event", text=f"{text} · by {who}", created_at=event.created_at)
 
 
+def _name_articles(entries: list[Entry]) -> None:
+    """Titles for every article the knowledge searches found, in one query."""
+    used = [a for entry in entries for line in entry.decisions for a in line.articles]
+    titles = dict(
+        KnowledgeArticle.objects.filter(pk__in={a.article_id for a in used}).values_list(
+            "pk", "title"
+        )
+    )
+    for article in used:
+        article.title = titles.get(article.article_id, f"Article {article.article_id} (deleted)")
+
+
 def transcript_of(conversation: Conversation) -> list[Entry]:
     entries = [Entry.from_message(m) for m in conversation.messages.order_by("seq")]
     by_seq = {entry.seq: entry for entry in entries}
@@ -199,6 +241,7 @@ def transcript_of(conversation: Conversation) -> list[Entry]:
                 owner.cost_usd += _cost(event.data.get("cost_usd"))
         else:
             timeline.append(timeline_entry(event))
+    _name_articles(entries)
     merged = entries + timeline
     now = timezone.now()
     merged.sort(key=lambda entry: entry.created_at or now)

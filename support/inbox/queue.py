@@ -98,12 +98,82 @@ def with_queue_columns(conversations: QuerySet[Conversation], agent: Any) -> Que
     )
 
 
+SORTS = {"oldest": "Longest waiting first", "newest": "Newest first"}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters and order, kept in the URL so a reload or a shared link keeps them."""
+
+    reason: str = ""
+    language: str = ""
+    site: str = ""
+    assignee: str = ""  # an agent's id, "none" for unassigned, "" for anyone
+    sort: str = "oldest"
+
+    @classmethod
+    def from_query(cls, params: Any) -> QueueFilters:
+        """Values outside what the queue offers are ignored, never an error page."""
+
+        def pick(name: str, limit: int = 200) -> str:
+            value = params.get(name, "")
+            return value.strip()[:limit] if isinstance(value, str) else ""
+
+        reason = pick("reason")
+        assignee = pick("assignee")
+        sort = pick("sort")
+        return cls(
+            reason=reason if reason in REASON_LABELS else "",
+            language=pick("language", 8),
+            site=pick("site"),
+            assignee=assignee if assignee == "none" or assignee.isdigit() else "",
+            sort=sort if sort in SORTS else "oldest",
+        )
+
+    def apply(self, conversations: QuerySet[Conversation], tab: Tab) -> QuerySet[Conversation]:
+        if self.reason:
+            conversations = conversations.filter(handoff_reason=self.reason)
+        if self.language:
+            conversations = conversations.filter(language__iexact=self.language)
+        if self.site:
+            conversations = conversations.filter(origin=self.site)
+        if self.assignee == "none":
+            conversations = conversations.filter(assigned_agent__isnull=True)
+        elif self.assignee:
+            conversations = conversations.filter(assigned_agent_id=int(self.assignee))
+        if self.sort == "newest" and tab.slug != "resolved":
+            conversations = conversations.order_by(
+                F("waiting_since").desc(nulls_last=True), "-created_at", "-pk"
+            )
+        return conversations
+
+    @property
+    def active(self) -> bool:
+        return bool(self.reason or self.language or self.site or self.assignee)
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """What the filter menus offer: reasons, and the languages and sites seen in open work."""
+    recent = Conversation.objects.exclude(status=Status.AI)
+    languages = sorted(
+        {lang for lang in recent.values_list("language", flat=True).distinct() if lang}
+    )
+    sites = sorted({site for site in recent.values_list("origin", flat=True).distinct() if site})
+    return {
+        "reasons": sorted(REASON_LABELS.items(), key=lambda item: item[1]),
+        "languages": [(lang, lang) for lang in languages],
+        "sites": [(site, site) for site in sites],
+        "sorts": list(SORTS.items()),
+    }
+
+
 @dataclass
 class QueueView:
     tab: Tab
     query: str
     page: Page[Any]
     counts: dict[str, int]
+    filters: QueueFilters
 
     @property
     def rows(self) -> list[Any]:
@@ -114,9 +184,19 @@ class QueueView:
         return TABS
 
 
-def queue_for(agent: Any, *, tab_slug: str | None, query: str, page_number: Any) -> QueueView:
+def queue_for(
+    agent: Any,
+    *,
+    tab_slug: str | None,
+    query: str,
+    page_number: Any,
+    filters: QueueFilters | None = None,
+) -> QueueView:
     tab = tab_for(tab_slug)
-    conversations = with_queue_columns(search(_in_tab(agent, tab), query), agent)
+    filters = filters or QueueFilters()
+    conversations = with_queue_columns(
+        search(filters.apply(_in_tab(agent, tab), tab), query), agent
+    )
     page = Paginator(conversations, page_size()).get_page(page_number)
     for row in page.object_list:
         row.reason_label = REASON_LABELS.get(row.handoff_reason, row.handoff_reason)
@@ -124,7 +204,7 @@ def queue_for(agent: Any, *, tab_slug: str | None, query: str, page_number: Any)
         "waiting": Conversation.objects.filter(status=Status.WAITING).count(),
         "mine": Conversation.objects.filter(status=Status.AGENT, assigned_agent=agent).count(),
     }
-    return QueueView(tab=tab, query=query.strip(), page=page, counts=counts)
+    return QueueView(tab=tab, query=query.strip(), page=page, counts=counts, filters=filters)
 
 
 def waiting_count() -> int:

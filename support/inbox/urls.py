@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import canned, views
 
 app_name = "inbox"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("presence/", views.presence, name="presence"),
+    path("canned/", canned.canned_list, name="canned"),
+    path("canned/<int:pk>/", canned.canned_edit, name="canned_edit"),
+    path("canned/<int:pk>/delete/", canned.canned_delete, name="canned_delete"),
     path("c/<uuid:public_id>/", views.conversation_detail, name="conversation"),
     path("c/<uuid:public_id>/claim/", views.claim, name="claim"),
     path("c/<uuid:public_id>/reply/", views.reply, name="reply"),

@@ -24,10 +24,11 @@ from support.conversations.models import Conversation, Status
 from support.conversations.transcript import Entry, reason_label, transcript_of
 
 from .access import agent_required
-from .forms import NoteForm, ReplyForm, TransferForm
+from .canned import canned_replies_data
+from .forms import NoteForm, ReplyForm, TransferForm, agents_other_than
 from .models import CannedReply
 from .presence import online_agents
-from .queue import mark_read, queue_for
+from .queue import QueueFilters, filter_choices, mark_read, queue_for
 
 CONVERSATION_PARTIALS = frozenset({"conversation-panel", "transcript"})
 
@@ -49,8 +50,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab_slug=request.GET.get("tab"),
         query=request.GET.get("q", ""),
         page_number=request.GET.get("page"),
+        filters=QueueFilters.from_query(request.GET),
     )
-    context = {"queue": view, "online": online_agents()}
+    context = {
+        "queue": view,
+        "online": online_agents(),
+        "choices": filter_choices(),
+        "agents": agents_other_than(request.user),
+    }
     template = "inbox/queue.html"
     if _htmx_target(request) == "queue":
         template += "#queue"
@@ -79,6 +86,20 @@ def available_actions(conversation: Conversation, agent: Any) -> frozenset[str]:
     return frozenset(names)
 
 
+def earlier_conversations(conversation: Conversation, limit: int = 10) -> list[Conversation]:
+    """The customer's other conversations: only a verified identity links them (an unverified
+    one could be anybody's)."""
+    if not (conversation.customer_verified and conversation.customer_external_id):
+        return []
+    return list(
+        Conversation.objects.filter(
+            customer_verified=True, customer_external_id=conversation.customer_external_id
+        )
+        .exclude(pk=conversation.pk)
+        .order_by("-created_at")[:limit]
+    )
+
+
 def _conversation(public_id: UUID) -> Conversation:
     return get_object_or_404(
         Conversation.objects.select_related("assigned_agent"), public_id=public_id
@@ -89,12 +110,17 @@ def _conversation_context(
     request: HttpRequest, conversation: Conversation, **extra: Any
 ) -> dict[str, Any]:
     can = available_actions(conversation, request.user)
+    transfer_form = TransferForm(agent=request.user) if "transfer" in can else None
+    if transfer_form is not None and not transfer_form.fields["to_agent"].queryset.exists():  # type: ignore[attr-defined]
+        transfer_form = None  # an empty "Transfer to" list helps nobody: say why instead
     return {
         "conversation": conversation,
         "reason": reason_label(conversation.handoff_reason) if conversation.handoff_reason else "",
         "can": can,
-        "transfer_form": TransferForm(agent=request.user) if "transfer" in can else None,
+        "transfer_form": transfer_form,
         "canned_replies": CannedReply.objects.all() if "reply" in can else [],
+        "canned_data": canned_replies_data() if "reply" in can else [],
+        "earlier": earlier_conversations(conversation),
         "online": online_agents(),
         **extra,
     }

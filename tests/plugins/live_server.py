@@ -127,7 +127,8 @@ def live_daphne(
 ) -> Iterator[LiveServer]:
     """Daphne serving this test's database with the demo help centre loaded.
 
-    `@pytest.mark.live_server_env(NAME="value")` adds settings for one test's server.
+    `@pytest.mark.live_server_env(NAME="value")` adds settings for one test's server; "{origin}"
+    in a value is replaced by the server's origin.
     """
     from django.core.management import call_command
 
@@ -138,7 +139,11 @@ def live_daphne(
     env.update(live_server_extra_env)
     marker = request.node.get_closest_marker("live_server_env")
     if marker is not None:
-        env.update({name: str(value) for name, value in marker.kwargs.items()})
+        # "{origin}" stands for the server's own origin, known only once the port is chosen.
+        origin = f"http://127.0.0.1:{port}"
+        env.update(
+            {name: str(value).replace("{origin}", origin) for name, value in marker.kwargs.items()}
+        )
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server mid-test.
     log = tempfile.NamedTemporaryFile(prefix="ladder-daphne-", suffix=".log", delete=False)
     process = subprocess.Popen(

@@ -22,6 +22,8 @@ def week(transactional_db, dana):
     return build_week(dana)
 
 
+# The week is traffic of the two model tiers, routed at 0.7: the server's threshold in use.
+@pytest.mark.live_server_env(LADDER_LOCAL_CONFIDENCE_THRESHOLD="0.7")
 def test_admin_changes_the_period_and_the_what_if_threshold(week, admin_user, live_daphne, browser):
     from playwright.sync_api import expect
 

@@ -24,7 +24,9 @@ def figure(html: str, name: str) -> str:
     return tail[: tail.index("<")].strip()
 
 
-def test_the_dashboard_shows_the_weeks_figures_with_links_behind_them(admin_client, dana):
+def test_the_dashboard_shows_the_weeks_figures_with_links_behind_them(admin_client, dana, settings):
+    # The week is traffic of the two model tiers, routed at their threshold (0.7).
+    settings.LADDER_PROVIDER = "anthropic"
     week = build_week(dana)
     html = admin_client.get("/analytics/", week_query(week)).content.decode()
     # The headline numbers link to their conversations (see test_figures for the arithmetic).

@@ -63,3 +63,21 @@ def test_an_unknown_table_is_not_found(client, week):
 def test_customer_words_cannot_become_spreadsheet_formulas():
     assert safe_cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert safe_cell("Where is my parcel?") == "Where is my parcel?"
+
+
+def test_a_negative_number_stays_a_number_in_the_csv():
+    # A fall from one period to the next is a negative change: a spreadsheet must read a number.
+    assert safe_cell("-0.0555") == "-0.0555"
+    assert safe_cell("+12") == "+12"
+    assert safe_cell("-1.5e-3") == "-1.5e-3"
+    # Still a formula when anything follows the number.
+    assert safe_cell("-1+1") == "'-1+1"
+    assert safe_cell("-2-cmd|' /C calc'!A0") == "'-2-cmd|' /C calc'!A0"
+
+
+def test_a_fall_is_written_as_a_negative_number():
+    from support.analytics.exports import csv_lines
+
+    # The overview writes a change as _share() text: "-0.0555" for a fall of 5.55 points.
+    text = "".join(csv_lines((["figure", "change"], [["handoff_rate", "-0.0555"]])))
+    assert text.splitlines()[1] == "handoff_rate,-0.0555"

@@ -47,6 +47,9 @@ def test_transcript_shows_ai_decisions_inline_and_collapsed(client, dana, demo_k
     # The routing steps, collapsed under the question they were about.
     assert '<details class="decisions">' in html
     assert "Knowledge search" in html
+    # The search names the articles it found, not only how many passages.
+    found = html.split('<ul class="articles-used">', 1)[1].split("</ul>", 1)[0]
+    assert "How long does shipping take?" in found
     assert "Model call: local" in html
     assert "Decision: Hand to people" in html
     assert "Asked for a person" in html

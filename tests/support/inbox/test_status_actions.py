@@ -129,3 +129,18 @@ def test_every_action_keeps_the_audit_chain_intact(client, dana, eli):
     assert verify_chain(conversation, conversation.audit_events.order_by("index")) == []
     seqs = list(conversation.messages.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, conversation.last_seq + 1))
+
+
+def test_with_one_agent_there_is_no_empty_transfer_list(client, dana):
+    client.force_login(dana)
+    conversation = claimed_conversation(dana)
+    html = client.get(reverse("inbox:conversation", args=[conversation.public_id])).content.decode()
+    assert "Transfer to" not in html
+    assert "No other agent to transfer to." in html
+
+
+def test_with_a_second_agent_the_transfer_list_names_them(client, dana, eli):
+    client.force_login(dana)
+    conversation = claimed_conversation(dana)
+    html = client.get(reverse("inbox:conversation", args=[conversation.public_id])).content.decode()
+    assert "Transfer to" in html and ">Eli</option>" in html

@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from support.conversations.demo_logins import DEMO_LOGINS
+
 
 class Command(BaseCommand):
     help = "Print the URLs and what this setup runs on (database, channel layer, provider)."
@@ -34,6 +36,16 @@ class Command(BaseCommand):
                 f"anthropic: {settings.LADDER_FAST_MODEL} first, {settings.LADDER_STRONG_MODEL} "
                 f"when unsure (API at {settings.ANTHROPIC_BASE_URL or 'api.anthropic.com'})"
             )
+        logins = (
+            []
+            if settings.PRODUCTION
+            else ["  demo logins:"]
+            + [
+                f"    {username} / {password}    {purpose}"
+                for username, (password, purpose) in DEMO_LOGINS.items()
+            ]
+            + [""]
+        )
         cache = []
         if settings.LADDER_PROVIDER != "local":
             from support.knowledge.help_centre import cache_outlook, system_prompts
@@ -62,10 +74,11 @@ class Command(BaseCommand):
                     *cache,
                     "",
                     f"  {base}/            demo store with the chat widget",
-                    f"  {base}/inbox/      agent inbox (login agent / agent)",
+                    f"  {base}/inbox/      agent inbox",
                     f"  {base}/analytics/  escalation analytics",
                     f"  {base}/admin/      admin",
                     "",
+                    *logins,
                 ]
             )
         )
