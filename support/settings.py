@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "support.analytics",
     # Management commands only (fake_anthropic, loadtest, generate_traffic, bench_analytics).
     "support.devtools",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +87,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes), for the staff login and the admin's alike: the
+# LADDER_LOGIN_FAILURE_LIMIT-th failed login for one username from one address locks that
+# username out from that address for LADDER_LOGIN_COOLOFF_MINUTES (a lockout by username alone
+# would let anyone lock an agent out). A successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LADDER_LOGIN_FAILURE_LIMIT = env.int("LADDER_LOGIN_FAILURE_LIMIT", default=5)
+LADDER_LOGIN_COOLOFF_MINUTES = env.int("LADDER_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LADDER_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LADDER_LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "support.inbox.access.login_client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "support.urls"
 ASGI_APPLICATION = "support.asgi.application"
@@ -139,7 +160,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # A consumer's read blocks on Redis for 5 s at a time (channels_redis), and redis-py
+            # gives up on a socket after 5 s by default: an idle socket's consumer then died.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "capacity": 1500,
+                "expiry": 30,
+            },
         }
     }
 else:
@@ -287,9 +314,16 @@ LADDER_PRESENCE_TIMEOUT_S = env.int("LADDER_PRESENCE_TIMEOUT_S", default=90)
 # A customer waiting this long with no agent online is offered a reply by email (s).
 LADDER_OFFER_EMAIL_AFTER_S = env.int("LADDER_OFFER_EMAIL_AFTER_S", default=120)
 LADDER_INBOX_PAGE_SIZE = env.int("LADDER_INBOX_PAGE_SIZE", default=25)
+# What customers call an agent who has no first name (never the username).
+LADDER_AGENT_FALLBACK_NAME = env.str("LADDER_AGENT_FALLBACK_NAME", default="Support agent")
+# An open inbox socket checks again at least this often (s) that its agent may still see the
+# inbox (deactivated, no longer staff or agent, logged out): if not, it is closed.
+LADDER_INBOX_ACCESS_CHECK_S = env.float("LADDER_INBOX_ACCESS_CHECK_S", default=30.0)
 # A conversation only the AI answered is resolved by the system once the customer has written
 # nothing for this many minutes (0: never); that is what counts it as resolved by the AI.
 LADDER_AI_IDLE_CLOSE_MINUTES = env.int("LADDER_AI_IDLE_CLOSE_MINUTES", default=30)
+# Sockets: a chat socket that sends no `hello` this long after connecting is closed (s).
+LADDER_HELLO_TIMEOUT_S = env.float("LADDER_HELLO_TIMEOUT_S", default=10.0)
 
 LOGGING = {
     "version": 1,

@@ -39,7 +39,7 @@
   var BACKOFF_CAP_MS = 30000;
   // Error codes that refuse one customer message (the socket answers each message frame with
   // exactly one ack or one of these, in order).
-  var MESSAGE_ERRORS = { message_empty: 1, message_too_long: 1, rate_limited: 1, invalid_client_id: 1 };
+  var MESSAGE_ERRORS = { message_empty: 1, message_too_long: 1, rate_limited: 1, invalid_client_id: 1, invalid_field: 1 };
 
   // ---------------------------------------------------------------------------------------
   // Persisted state. One JSON value under one key, written whole, so token, lastSeq and the
@@ -388,11 +388,12 @@
     if (status === "resolved") return t("This conversation is resolved.");
     return t("Our assistant answers first; ask for a person any time.");
   }
-  function setStatus(status, agentName, live) {
+  function setStatus(status, agentName, live, detail) {
     var changed = status !== state.status;
     state.status = status;
     if (agentName) state.agentName = agentName;
-    statusLine.textContent = statusText(status);
+    // The server's words for the change when it sends them; the reason code is never shown.
+    statusLine.textContent = detail || statusText(status);
     panel.setAttribute("data-status", status);
     personButton.hidden = status === "waiting" || status === "agent";
     personButton.disabled = false;
@@ -626,7 +627,7 @@
         persist();
         return;
       case "status":
-        setStatus(f.status, f.agent, true);
+        setStatus(f.status, f.agent, true, typeof f.detail === "string" ? f.detail : "");
         return;
       case "identified":
         return;
@@ -755,6 +756,20 @@
       return;
     }
     if (code === "origin_not_allowed") { giveUp(); return; }
+    if (!ready && code === "last_seq_ahead") {
+      // The server has fewer messages than this page remembers (restored from a backup):
+      // ask for all of them; the ones on screen are matched by seq.
+      state.lastSeq = 0;
+      sendHello();
+      return;
+    }
+    if (code === "internal_error" && typeof f.client_id === "string" && inFlight.indexOf(f.client_id) >= 0) {
+      // Not stored, or stored and not acked: the message stays pending and goes again, with
+      // the same client_id, once a fresh connection says hello.
+      showNotice(politeError(f));
+      abandonSocket();
+      return;
+    }
     if (MESSAGE_ERRORS[code] && inFlight.length) {
       // The server names the refused message; older servers only keep the order.
       var at = typeof f.client_id === "string" ? inFlight.indexOf(f.client_id) : 0;

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Model, Q, QuerySet
 from django.utils import timezone
@@ -22,6 +23,7 @@ from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .rows import insert_row_returning_pk, select_instance, select_values, update_row
 from .state import TransitionRefused, check_transition
+from .status_text import customer_status_detail
 
 MAX_MESSAGE_CHARS = 4000
 # The status-change reason when the system resolves a conversation the customer left.
@@ -93,8 +95,11 @@ def _publish_status(conversation: Conversation, reason: str = "") -> None:
     frame: dict[str, Any] = {"type": "status", "status": conversation.status}
     if reason:
         frame["reason"] = reason
+    agent_name = ""
     if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
-        frame["agent"] = agent_display_name(conversation.assigned_agent)
+        agent_name = frame["agent"] = agent_display_name(conversation.assigned_agent)
+    # The widget shows this, never the reason code.
+    frame["detail"] = customer_status_detail(conversation.status, reason, agent_name)
     publish_after_commit(conversation.group_name, {"type": "chat.status", "frame": frame})
     publish_after_commit(
         INBOX_GROUP,
@@ -103,7 +108,9 @@ def _publish_status(conversation: Conversation, reason: str = "") -> None:
 
 
 def agent_display_name(user: Any) -> str:
-    return user.get_short_name() or user.get_username()
+    """How customers see an agent: the first name, or a neutral name; never the username
+    (often a login or an email address)."""
+    return str(user.get_short_name() or "").strip() or settings.LADDER_AGENT_FALLBACK_NAME
 
 
 def check_customer_text(text: object) -> str:

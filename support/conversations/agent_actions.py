@@ -52,7 +52,7 @@ def in_language(conversation: Conversation, text: Any, agent: Any = None) -> str
     with the agent's name filled in when given."""
     with speaking(conversation.language):
         translated = str(text)
-        return translated % {"name": display_name(agent)} if agent is not None else translated
+        return translated % {"name": agent_display_name(agent)} if agent is not None else translated
 
 
 def is_agent(user: Any) -> bool:
@@ -69,7 +69,8 @@ def agent_actor(agent: Any) -> str:
 
 
 def display_name(agent: Any) -> str:
-    return agent_display_name(agent)
+    """How staff name an agent to each other (customers see `agent_display_name`)."""
+    return str(agent.get_short_name() or agent.get_username())
 
 
 def staff_group(conversation: Conversation) -> str:
@@ -160,7 +161,7 @@ def do_agent_reply(conversation_id: int, agent: Any, text: str) -> Message:
         conversation = _locked(conversation_id)
         _check_owner(conversation, agent, "reply")
         message = _next_message(
-            conversation, role=Role.AGENT, author=display_name(agent), text=text
+            conversation, role=Role.AGENT, author=agent_display_name(agent), text=text
         )
         append_event(
             conversation,

@@ -6,9 +6,9 @@ It parses and validates frames, calls one action, and relays the conversation's 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-import re
 import time
 from typing import Any
 
@@ -19,6 +19,21 @@ from django.conf import settings
 from . import actions, answering, housekeeping, identity, recovery
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
+from .frames import (
+    CHAT_FRAME_TYPES,
+    CustomerMessage,
+    FollowUpEmail,
+    FrameRefused,
+    Handoff,
+    Hello,
+    Identify,
+    Ping,
+    Rating,
+    Solved,
+    echo_client_id,
+    load_frame,
+    read_chat_frame,
+)
 from .i18n import customer_language, widget_strings
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
@@ -26,21 +41,11 @@ from .tokens import make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
 
-MAX_FRAME_CHARS = 64 * 1024
-MAX_CLIENT_ID_CHARS = 64
-MAX_IDENTIFY_PER_SOCKET = 10
-CLIENT_TYPES = frozenset(
-    {"hello", "message", "handoff", "solved", "rating", "email", "identify", "ping"}
+INTERNAL_ERROR_DETAIL = (
+    "Something went wrong on our side and that was not done. Please try again; "
+    "if it keeps happening, ask for a person."
 )
-
-
-class FrameRefused(Exception):
-    def __init__(self, code: str, detail: str, *, close: bool = False, **extra: Any) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.close = close
-        self.extra = extra
+MAX_IDENTIFY_PER_SOCKET = 10
 
 
 OPEN_SOCKETS = SocketCounter()
@@ -77,20 +82,28 @@ def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
     ]
 
 
+def _last_seq_ahead(conversation_last_seq: int) -> FrameRefused:
+    return FrameRefused(
+        "last_seq_ahead",
+        f"`last_seq` is past the conversation's last message ({conversation_last_seq}); "
+        "send the highest seq you have seen.",
+        last_seq=conversation_last_seq,
+    )
+
+
 def _load_by_public_id(public_id: Any) -> Conversation | None:
     return Conversation.objects.select_related("assigned_agent").filter(public_id=public_id).first()
 
 
-def _echo(frame: dict[str, Any] | None) -> dict[str, Any]:
-    """A refused `message` frame's client_id, so the client knows which message was refused."""
-    client_id = frame.get("client_id") if frame and frame.get("type") == "message" else None
-    if isinstance(client_id, str) and client_id.strip() and len(client_id) <= MAX_CLIENT_ID_CHARS:
-        return {"client_id": client_id}
-    return {}
-
-
 class ChatConsumer(AsyncWebsocketConsumer):
     conversation: Conversation | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Whatever ends the socket (a close, a crash, a cancelled task), what it held is freed.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.release()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Straight to the handler, without channels' close_old_connections round trip through
@@ -104,13 +117,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self) -> None:
-        self.delivered: set[int] = set()
+        # Seqs up to delivered_through are on the client; later ones it has are in
+        # delivered_after (seqs grow by one, so the set stays as small as the gaps).
+        self.delivered_through = 0
+        self.delivered_after: set[int] = set()
         self.streaming: dict[int, int] = {}  # seq -> characters of the answer sent so far
         # seq -> deltas held while another process is asked for the answer's text so far
         self.catching_up: dict[int, list[dict[str, Any]]] = {}
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
         self.counted = False
+        self.hello_deadline: asyncio.TimerHandle | None = None
+        self.hello_overdue: asyncio.Task[None] | None = None
         await self.accept()
         if self.origin not in settings.WIDGET_ALLOWED_ORIGINS:
             await self.send_error(
@@ -128,7 +146,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=4029)
             return
         self.counted = True
+        self.hello_deadline = asyncio.get_running_loop().call_later(
+            settings.LADDER_HELLO_TIMEOUT_S, self._hello_overdue
+        )
         housekeeping.ensure_started()
+
+    def _hello_overdue(self) -> None:
+        if self.conversation is None and self.counted:
+            self.hello_overdue = asyncio.get_running_loop().create_task(self._close_without_hello())
+
+    async def _close_without_hello(self) -> None:
+        seconds = settings.LADDER_HELLO_TIMEOUT_S
+        await self.send_error(
+            "hello_timeout", f"No `hello` came within {seconds:g} s of connecting; reconnect."
+        )
+        await self.close(code=4008)
+        # The server ends the socket after this close; its slot is free from now on.
+        self.release_slot()
 
     def _client_ip(self) -> str:
         if settings.LADDER_TRUST_X_FORWARDED_FOR:
@@ -145,11 +179,38 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return ""
 
     async def disconnect(self, code: int) -> None:
+        await self.release()
+
+    def release_slot(self) -> None:
         if getattr(self, "counted", False):
             OPEN_SOCKETS.close(self.client_ip)
             self.counted = False
+
+    async def release(self) -> None:
+        """Free the socket's slot, timer and group; safe to call more than once."""
+        self.release_slot()
+        deadline = getattr(self, "hello_deadline", None)
+        if deadline is not None:
+            deadline.cancel()
+            self.hello_deadline = None
         if self.conversation is not None:
-            await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
+            group, self.conversation = self.conversation.group_name, None
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                # The layer forgets the member when its group expires.
+                logger.warning("could not leave %s", group, exc_info=True)
+
+    def is_delivered(self, seq: int) -> bool:
+        return seq <= self.delivered_through or seq in self.delivered_after
+
+    def mark_delivered(self, seq: int) -> None:
+        if seq <= self.delivered_through:
+            return
+        self.delivered_after.add(seq)
+        while self.delivered_through + 1 in self.delivered_after:
+            self.delivered_through += 1
+            self.delivered_after.discard(self.delivered_through)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
@@ -158,78 +219,61 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "error", "code": code, "detail": detail, **extra})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        frame: dict[str, Any] | None = None
+        # Every field is read and checked before any handler acts; whatever a handler raises
+        # is answered on the socket, which stays open and keeps its bookkeeping.
+        raw: dict[str, Any] | None = None
         try:
-            frame = self.parse(text_data, bytes_data)
-            await getattr(self, f"on_{frame['type']}")(frame)
+            raw = load_frame(text_data, bytes_data, CHAT_FRAME_TYPES)
+            self.check_order(raw["type"])
+            frame = read_chat_frame(raw)
+            await getattr(self, f"on_{raw['type']}")(frame)
         except FrameRefused as refused:
-            await self.send_error(refused.code, refused.detail, **_echo(frame), **refused.extra)
+            await self.send_error(
+                refused.code, refused.detail, **echo_client_id(raw), **refused.extra
+            )
             if refused.close:
                 await self.close(code=4000)
         except ActionRefused as refused:
-            await self.send_error(refused.code, refused.detail, **_echo(frame))
+            await self.send_error(refused.code, refused.detail, **echo_client_id(raw))
+        except Exception:
+            logger.exception("a %s frame failed", raw.get("type") if raw else "chat")
+            await self.send_error("internal_error", INTERNAL_ERROR_DETAIL, **echo_client_id(raw))
 
-    def parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
-        if text_data is None:
-            raise FrameRefused("binary_not_supported", "Frames must be JSON text, not binary.")
-        if len(text_data) > MAX_FRAME_CHARS:
-            raise FrameRefused(
-                "frame_too_large", f"A frame may have at most {MAX_FRAME_CHARS} characters."
-            )
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            raise FrameRefused("invalid_json", "The frame is not valid JSON.") from None
-        if not isinstance(frame, dict):
-            raise FrameRefused("invalid_frame", "A frame must be a JSON object.")
-        if "type" not in frame:
-            raise FrameRefused("missing_type", "The frame has no `type`.")
-        frame_type = frame["type"]
-        if not isinstance(frame_type, str) or frame_type not in CLIENT_TYPES:
-            raise FrameRefused("unknown_type", f"Unknown frame type: {str(frame_type)[:40]!r}.")
+    def check_order(self, frame_type: str) -> None:
         if frame_type == "hello":
             if self.conversation is not None:
                 raise FrameRefused("hello_repeated", "`hello` was already sent on this socket.")
         elif frame_type != "ping" and self.conversation is None:
             raise FrameRefused("hello_required", "Send `hello` before anything else.")
-        return frame
 
     # Client frames
 
-    async def on_ping(self, frame: dict[str, Any]) -> None:
+    async def on_ping(self, frame: Ping) -> None:
         await self.send_frame({"type": "pong"})
 
-    async def on_hello(self, frame: dict[str, Any]) -> None:
-        token = frame.get("token")
-        last_seq = frame.get("last_seq", 0)
-        if token is not None and not isinstance(token, str):
-            raise FrameRefused("invalid_field", "`token` must be a string or null.")
-        if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
-            raise FrameRefused("invalid_field", "`last_seq` must be a whole number, 0 or more.")
-        language = frame.get("language", "")
-        if not isinstance(language, str) or not re.fullmatch(
-            r"([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?)?", language
-        ):
-            raise FrameRefused(
-                "invalid_field", "`language` must be a language tag such as `en-GB`."
-            )
-        try:
-            page = identity.check_page(frame.get("page"))
-        except ActionRefused as refused:
-            raise FrameRefused(refused.code, refused.detail) from None
+    async def on_hello(self, frame: Hello) -> None:
+        token, last_seq = frame.token, frame.last_seq
+        page = identity.check_page(frame.page)
         if token is None:
+            if last_seq:
+                raise _last_seq_ahead(0)
             conversation = await in_any_conversation(actions.do_start_conversation)(
-                origin=self.origin, client_ip=self.client_ip, language=language, page=page
+                origin=self.origin, client_ip=self.client_ip, language=frame.language, page=page
             )
         else:
             public_id = read_token(token)
             found = await in_any_conversation(_load_by_public_id)(public_id) if public_id else None
             if found is None:
                 raise FrameRefused("bad_token", "That conversation token is not valid here.")
+            if last_seq > found.last_seq:
+                raise _last_seq_ahead(found.last_seq)
             conversation = found
             if page and page != found.customer_page:
                 await in_conversation(found.pk, identity.do_note_customer_page)(found.pk, page)
         self.conversation = conversation
+        if self.hello_deadline is not None:
+            self.hello_deadline.cancel()
+            self.hello_deadline = None
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
         history = (
             await in_conversation(conversation.pk, _history)(conversation.pk, last_seq)
@@ -237,8 +281,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             else []
         )
         # Everything up to last_seq the client has; history brings the rest.
-        self.delivered.update(range(1, last_seq + 1))
-        self.delivered.update(m["seq"] for m in history)
+        self.delivered_through = last_seq
+        for message in history:
+            self.mark_delivered(message["seq"])
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
@@ -249,12 +294,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
         # The widget's texts in the customer's language (the conversation's, else the browser's).
-        welcome["language"] = customer_language(conversation.language or language)
+        welcome["language"] = customer_language(conversation.language or frame.language)
         welcome["strings"] = widget_strings(welcome["language"])
         await self.send_frame(welcome)
         # Read without an await in between, so no delta slips between snapshot and relay.
         live = answering.LIVE_STREAMS.get(conversation.pk)
-        if live is not None and live.seq not in self.delivered:
+        if live is not None and not self.is_delivered(live.seq):
             self.streaming[live.seq] = len(live.text)
             await self.send_frame({"type": "message_start", "seq": live.seq, "role": "assistant"})
             if live.text:
@@ -263,26 +308,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # Only a resumed conversation can owe an answer from a process that died.
             await recovery.resume_unanswered(conversation.pk)
 
-    async def on_message(self, frame: dict[str, Any]) -> None:
+    async def on_message(self, frame: CustomerMessage) -> None:
         assert self.conversation is not None
-        client_id = frame.get("client_id")
-        if (
-            not isinstance(client_id, str)
-            or not client_id.strip()
-            or len(client_id) > MAX_CLIENT_ID_CHARS
-        ):
-            raise FrameRefused(
-                "invalid_client_id",
-                "`client_id` must be a non-empty string of at most "
-                f"{MAX_CLIENT_ID_CHARS} characters.",
-            )
-        text = actions.check_customer_text(frame.get("text"))
+        client_id = frame.client_id
         await self.check_rate(client_id)
         stored = await in_conversation(self.conversation.pk, actions.do_record_customer_message)(
-            self.conversation.pk, client_id=client_id, text=text
+            self.conversation.pk, client_id=client_id, text=frame.text
         )
         acked_at = time.perf_counter()
-        self.delivered.add(stored.message.seq)
+        self.mark_delivered(stored.message.seq)
         await self.send_frame({"type": "ack", "client_id": client_id, "seq": stored.message.seq})
         if stored.created and stored.conversation.status == "ai":
             answering.schedule_answer(self.conversation.pk, stored.message.seq, acked_at)
@@ -322,42 +356,41 @@ class ChatConsumer(AsyncWebsocketConsumer):
             retry_after_s=seconds,
         )
 
-    async def on_handoff(self, frame: dict[str, Any]) -> None:
+    async def on_handoff(self, frame: Handoff) -> None:
         assert self.conversation is not None
         await answering.request_person(self.conversation.pk)
 
-    async def on_solved(self, frame: dict[str, Any]) -> None:
+    async def on_solved(self, frame: Solved) -> None:
         """The customer says the answer solved it (the widget's "Yes, that solved it")."""
         assert self.conversation is not None
         await in_conversation(self.conversation.pk, actions.do_mark_solved)(self.conversation.pk)
 
-    async def on_rating(self, frame: dict[str, Any]) -> None:
+    async def on_rating(self, frame: Rating) -> None:
         assert self.conversation is not None
-        score, comment = actions.check_rating(frame.get("score"), frame.get("comment"))
         await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
-            self.conversation.pk, score=score, comment=comment
+            self.conversation.pk, score=frame.score, comment=frame.comment
         )
 
-    async def on_identify(self, frame: dict[str, Any]) -> None:
+    async def on_identify(self, frame: Identify) -> None:
         """The site says who the customer is (LadderWidget.identify); verified by its HMAC."""
         assert self.conversation is not None
         # A site identifies once a page load; a socket that keeps asking is refused.
         self.identify_count = getattr(self, "identify_count", 0) + 1
         if self.identify_count > MAX_IDENTIFY_PER_SOCKET:
             raise FrameRefused("rate_limited", "Identified too often on this connection.")
-        who = identity.check_identity(frame, self.origin)
+        who = identity.check_identity(frame.fields, self.origin)
         await in_conversation(self.conversation.pk, identity.do_identify_customer)(
             self.conversation.pk, who
         )
         await self.send_frame({"type": "identified", "verified": who.verified})
 
-    async def on_email(self, frame: dict[str, Any]) -> None:
+    async def on_email(self, frame: FollowUpEmail) -> None:
         """The customer left an address for a reply by email (offered when nobody is online)."""
         assert self.conversation is not None
         from .agent_actions import do_record_follow_up_email
 
         await in_conversation(self.conversation.pk, do_record_follow_up_email)(
-            self.conversation.pk, frame.get("email")
+            self.conversation.pk, frame.email
         )
         await self.send_frame({"type": "email_saved"})
 
@@ -365,9 +398,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
-        if frame["seq"] in self.delivered:
+        if self.is_delivered(frame["seq"]):
             return
-        self.delivered.add(frame["seq"])
+        self.mark_delivered(frame["seq"])
         self.streaming.pop(frame["seq"], None)
         await self.send_frame(frame)
 
@@ -376,7 +409,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_stream_start(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
-        if seq in self.delivered or seq in self.streaming:
+        if self.is_delivered(seq) or seq in self.streaming:
             return
         self.streaming[seq] = 0
         await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
@@ -413,7 +446,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         process for the text so far and hold the deltas until it answers. (Without a source,
         message_end brings the rest.)"""
         seq, source = event["seq"], event.get("source")
-        if seq in self.delivered or not isinstance(source, str):
+        if self.is_delivered(seq) or not isinstance(source, str):
             return
         held = self.catching_up.get(seq)
         if held is not None:
@@ -427,7 +460,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def chat_stream_catch_up(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
         held = self.catching_up.pop(seq, None)
-        if held is None or seq in self.delivered:
+        if held is None or self.is_delivered(seq):
             return
         if seq not in self.streaming:
             self.streaming[seq] = 0
@@ -439,9 +472,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def chat_stream_end(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
         self.catching_up.pop(seq, None)
-        if seq in self.delivered:
+        if self.is_delivered(seq):
             return
-        self.delivered.add(seq)
+        self.mark_delivered(seq)
         if seq not in self.streaming:
             await self.send_frame(event["frame"])
             return

@@ -11,6 +11,8 @@ class InboxConfig(AppConfig):
     def ready(self) -> None:
         from support.conversations import housekeeping
 
+        from . import signals
         from .follow_up import offer_follow_ups_chore
 
         housekeeping.add_chore(offer_follow_ups_chore)
+        signals.connect()

@@ -8,29 +8,45 @@ Client frames: {"type": "watch", "conversation": "<uuid>"}, {"type": "unwatch"},
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from support.conversations.agent_actions import is_agent, staff_group
+from support.conversations.frames import FrameRefused, load_frame
 from support.conversations.live import INBOX_GROUP
 from support.conversations.models import Conversation
 from support.conversations.transcript import Entry
 
 from . import presence
+from .access import agent_socket_group, same_site_origin, session_still_an_agent
 from .queue import mark_read, waiting_count
 
 PRESENCE_EVENT = {"type": "inbox.presence"}
+INBOX_FRAME_TYPES = frozenset({"watch", "unwatch", "ping"})
+
+logger = logging.getLogger("ladder.inbox")
 
 
-def _find_conversation(public_id: str) -> Conversation | None:
+def _find_conversation(public_id: uuid.UUID) -> Conversation | None:
+    return Conversation.objects.filter(public_id=public_id).first()
+
+
+def _watched_id(frame: dict[str, Any]) -> uuid.UUID | None:
+    """The conversation id a `watch` frame names (None for a string that is no id)."""
+    value = frame.get("conversation")
+    if not isinstance(value, str) or len(value) > 64:
+        raise FrameRefused("invalid_field", "`conversation` must be a conversation id.")
     try:
-        return Conversation.objects.filter(public_id=uuid.UUID(public_id)).first()
-    except (ValueError, TypeError):
+        return uuid.UUID(value)
+    except ValueError:
         return None
 
 
@@ -41,56 +57,112 @@ def _render_entry(entry: Entry) -> str:
 class InboxConsumer(AsyncWebsocketConsumer):
     agent: Any = None
     watching: Conversation | None = None
+    counted_present = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Whatever ends the socket (a close, a crash, a cancelled task), the agent stops
+        # counting as online through it.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.release()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Every frame and live event first makes sure the agent may still see the inbox.
+        if (
+            self.agent is not None
+            and message["type"] not in ("websocket.connect", "websocket.disconnect")
+            and not await self.still_an_agent(force=message["type"] == "inbox.access_changed")
+        ):
+            return
+        await super().dispatch(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if not await database_sync_to_async(is_agent)(user):
-            # Closing before accepting refuses the handshake (HTTP 403).
+        # Closing before accepting refuses the handshake (HTTP 403): another site's page
+        # (scheme, host and port are compared) or someone who is not an agent.
+        if not same_site_origin(self.scope) or not await database_sync_to_async(is_agent)(user):
             await self.close()
             return
         self.agent = user
         self.watching = None
         self.watch_groups: list[str] = []
+        self.access_checked_at = time.monotonic()
+        self.revoked = False
         await self.channel_layer.group_add(INBOX_GROUP, self.channel_name)
+        await self.channel_layer.group_add(agent_socket_group(user.pk), self.channel_name)
         await self.accept()
         await database_sync_to_async(presence.socket_opened)(user.pk)
+        self.counted_present = True
         await self.channel_layer.group_send(INBOX_GROUP, PRESENCE_EVENT)
 
     async def disconnect(self, code: int) -> None:
+        await self.release()
+
+    async def still_an_agent(self, *, force: bool = False) -> bool:
+        """Whether the agent may still see the inbox, checked against the database at most
+        every LADDER_INBOX_ACCESS_CHECK_S (at once when told their access changed); an agent
+        who may not is told so and cut off."""
+        if self.revoked:
+            return False
+        if not force and (
+            time.monotonic() - self.access_checked_at < settings.LADDER_INBOX_ACCESS_CHECK_S
+        ):
+            return True
+        if await database_sync_to_async(session_still_an_agent)(self.scope, self.agent.pk):
+            self.access_checked_at = time.monotonic()
+            return True
+        self.revoked = True
+        # Out of every group and no longer online before the agent hears of it.
+        await self.release()
+        await self.send_error("access_revoked", "Your access to the inbox has ended.")
+        await self.close(code=4003)
+        return False
+
+    async def release(self) -> None:
+        """Leave the groups and stop counting as online; safe to call more than once."""
         if self.agent is None:
             return
         await self.unwatch()
         await self.channel_layer.group_discard(INBOX_GROUP, self.channel_name)
-        await database_sync_to_async(presence.socket_closed)(self.agent.pk)
-        await self.channel_layer.group_send(INBOX_GROUP, PRESENCE_EVENT)
+        await self.channel_layer.group_discard(agent_socket_group(self.agent.pk), self.channel_name)
+        if self.counted_present:
+            self.counted_present = False
+            await database_sync_to_async(presence.socket_closed)(self.agent.pk)
+            await self.channel_layer.group_send(INBOX_GROUP, PRESENCE_EVENT)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
+    async def send_error(self, code: str, detail: str) -> None:
+        await self.send_frame({"type": "error", "code": code, "detail": detail})
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            frame = json.loads(text_data or "")
-        except ValueError:
-            frame = None
-        if not isinstance(frame, dict):
-            await self.send_frame({"type": "error", "code": "invalid_json"})
-            return
-        kind = frame.get("type")
-        if kind == "ping":
-            await database_sync_to_async(presence.heartbeat)(self.agent.pk)
-            await self.send_frame({"type": "pong"})
-        elif kind == "watch":
-            await self.watch(str(frame.get("conversation", "")))
-        elif kind == "unwatch":
-            await self.unwatch()
-        else:
-            await self.send_frame({"type": "error", "code": "unknown_type"})
+            frame = load_frame(text_data, bytes_data, INBOX_FRAME_TYPES)
+            kind = frame["type"]
+            if kind == "ping":
+                await database_sync_to_async(presence.heartbeat)(self.agent.pk)
+                await self.send_frame({"type": "pong"})
+            elif kind == "watch":
+                await self.watch(_watched_id(frame))
+            else:
+                await self.unwatch()
+        except FrameRefused as refused:
+            await self.send_error(refused.code, refused.detail)
+        except Exception:
+            logger.exception("an inbox frame failed")
+            await self.send_error(
+                "internal_error", "Something went wrong on the server; reload the page."
+            )
 
-    async def watch(self, public_id: str) -> None:
+    async def watch(self, public_id: uuid.UUID | None) -> None:
         await self.unwatch()
-        conversation = await database_sync_to_async(_find_conversation)(public_id)
+        conversation = (
+            await database_sync_to_async(_find_conversation)(public_id) if public_id else None
+        )
         if conversation is None:
-            await self.send_frame({"type": "error", "code": "unknown_conversation"})
+            await self.send_error("unknown_conversation", "No conversation has that id.")
             return
         self.watching = conversation
         # The customer-visible events, and the staff-only ones (notes).
@@ -113,6 +185,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(mark_read)(self.agent.pk, self.watching.pk, entry.seq)
 
     # Inbox-wide events
+
+    async def inbox_access_changed(self, event: dict[str, Any]) -> None:
+        # dispatch() has checked again; an agent who may go on needs nothing more.
+        return
 
     async def inbox_changed(self, event: dict[str, Any]) -> None:
         status = (event.get("status") or {}).get("status")

@@ -50,3 +50,12 @@ async def frames_until(
 
 def streamed_text(frames: list[dict[str, Any]], seq: int) -> str:
     return "".join(f["text"] for f in frames if f["type"] == "delta" and f["seq"] == seq)
+
+
+def without_detail(frame: dict[str, Any]) -> dict[str, Any]:
+    """A frame without its `detail` (the customer's sentence), to compare codes and fields."""
+    return {key: value for key, value in frame.items() if key != "detail"}
+
+
+def status_frames(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [without_detail(f) for f in frames if f["type"] == "status"]

@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from routing.circuit import reset_all
 from support.conversations.models import Conversation
 
-from .chat import frames_until, open_chat, send_message, streamed_text
+from .chat import frames_until, open_chat, send_message, status_frames, streamed_text
 from .test_routing_tiers import STRONG, calls, reply, story
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,7 +71,9 @@ async def test_failure_with_nothing_in_the_knowledge_base_goes_to_a_person(
     settings.LADDER_PROVIDER_MAX_RETRIES = 0
     fake_anthropic.script({"status": 529}, {"status": 529})
     socket, welcome, ack, frames = await ask("Where is my parcel 12345?", "message")
-    assert {"type": "status", "status": "waiting", "reason": "provider_error"} in frames
+    assert {"type": "status", "status": "waiting", "reason": "provider_error"} in status_frames(
+        frames
+    )
     await socket.disconnect()
 
 
@@ -165,7 +167,9 @@ async def test_conversation_over_its_token_budget_goes_to_a_person(
     socket, welcome, ack, frames = await ask("How long does shipping take?", "message_end")
     await send_message(socket, "And can I return it?")
     frames = await frames_until(socket, "message")
-    assert {"type": "status", "status": "waiting", "reason": "provider_error"} in frames
+    assert {"type": "status", "status": "waiting", "reason": "provider_error"} in status_frames(
+        frames
+    )
     conversation = await database_sync_to_async(Conversation.objects.get)(
         public_id=welcome["conversation"]
     )

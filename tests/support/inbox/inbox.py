@@ -15,7 +15,8 @@ from support.conversations.models import Conversation
 from support.conversations.tokens import make_token
 
 TIMEOUT_S = 10
-INBOX_ORIGIN = "http://testserver"
+INBOX_HOST = "testserver"
+INBOX_ORIGIN = f"http://{INBOX_HOST}"
 
 
 def waiting_conversation(
@@ -59,7 +60,9 @@ async def inbox_socket(user: Any = None, origin: str = INBOX_ORIGIN) -> Websocke
     """An inbox socket through the real ASGI application, logged in as `user` (or anonymous)."""
     from support.asgi import application
 
-    headers = [(b"origin", origin.encode())] if origin else []
+    headers = [(b"host", INBOX_HOST.encode())]
+    if origin:
+        headers.append((b"origin", origin.encode()))
     if user is not None:
         cookie = await database_sync_to_async(session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))

@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 
 from support.conversations import agent_actions
 from support.conversations.models import Conversation, Status
-from tests.support.conversations.chat import TIMEOUT_S, open_chat
+from tests.support.conversations.chat import TIMEOUT_S, open_chat, without_detail
 
 from .inbox import token_of, waiting_conversation
 
@@ -30,7 +30,12 @@ async def test_claim_tells_the_customer_a_named_person_has_it(dana):
     socket = await customer_of(conversation)
     await database_sync_to_async(agent_actions.do_claim_conversation)(conversation.pk, dana)
     status, joined = await next_frames(socket, 2)
-    assert status == {"type": "status", "status": "agent", "reason": "claimed", "agent": "Dana"}
+    assert without_detail(status) == {
+        "type": "status",
+        "status": "agent",
+        "reason": "claimed",
+        "agent": "Dana",
+    }
     assert (joined["type"], joined["role"], joined["text"]) == (
         "message",
         "system",
@@ -88,7 +93,11 @@ async def test_resolve_sends_resolved_and_the_customer_can_rate(dana):
     socket, _ = await open_chat(token=token_of(conversation), last_seq=conversation.last_seq)
     await database_sync_to_async(agent_actions.do_resolve_conversation)(conversation.pk, dana)
     frame = await socket.receive_json_from(timeout=TIMEOUT_S)
-    assert frame == {"type": "status", "status": "resolved", "reason": "resolved_by_agent"}
+    assert without_detail(frame) == {
+        "type": "status",
+        "status": "resolved",
+        "reason": "resolved_by_agent",
+    }
     await socket.send_json_to({"type": "rating", "score": 5, "comment": "Quick and kind"})
     assert await socket.receive_nothing(timeout=0.3)
     conversation = await database_sync_to_async(Conversation.objects.get)(pk=conversation.pk)
@@ -103,7 +112,12 @@ async def test_transfer_shows_the_new_agents_name(dana, eli):
     socket, _ = await open_chat(token=token_of(conversation), last_seq=conversation.last_seq)
     await database_sync_to_async(agent_actions.do_transfer_conversation)(conversation.pk, dana, eli)
     status, took_over = await next_frames(socket, 2)
-    assert status == {"type": "status", "status": "agent", "reason": "transfer", "agent": "Eli"}
+    assert without_detail(status) == {
+        "type": "status",
+        "status": "agent",
+        "reason": "transfer",
+        "agent": "Eli",
+    }
     assert took_over["text"] == "Eli took over the conversation."
     await socket.disconnect()
 
@@ -116,7 +130,7 @@ async def test_hand_back_lets_the_ai_answer_again(dana, demo_kb, settings):
     socket, _ = await open_chat(token=token_of(conversation), last_seq=conversation.last_seq)
     await database_sync_to_async(agent_actions.do_hand_back_to_ai)(conversation.pk, dana)
     status, notice = await next_frames(socket, 2)
-    assert status == {"type": "status", "status": "ai", "reason": "handed_back"}
+    assert without_detail(status) == {"type": "status", "status": "ai", "reason": "handed_back"}
     assert notice["role"] == "system"
     await socket.send_json_to(
         {"type": "message", "client_id": "after-hand-back", "text": "How long does shipping take?"}
@@ -137,5 +151,9 @@ async def test_reopen_tells_the_customer_they_are_waiting_again(dana, eli):
     assert welcome["status"] == Status.RESOLVED
     await database_sync_to_async(agent_actions.do_reopen_conversation)(conversation.pk, eli)
     frame = await socket.receive_json_from(timeout=TIMEOUT_S)
-    assert frame == {"type": "status", "status": "waiting", "reason": "reopened_by_agent"}
+    assert without_detail(frame) == {
+        "type": "status",
+        "status": "waiting",
+        "reason": "reopened_by_agent",
+    }
     await socket.disconnect()
