@@ -3,6 +3,7 @@ it fits the budget) and the per-turn framing."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -39,6 +40,15 @@ STRONG_SYSTEM_PROMPT = SYSTEM_PROMPT.replace(
 DRAFT_SYSTEM_PROMPT = """You draft replies for a human support agent of an online store. Use \
 only the knowledge-base passages given. Write the reply the agent could send, in the customer's \
 language, briefly and kindly, in plain text. Do not add a control line."""
+
+
+# Bump when the framing of a turn (build_messages and its blocks) changes how the model reads a
+# question; with the prompts' own digest it versions the answers cached under them.
+PROMPT_REVISION = 1
+PROMPT_VERSION = (
+    f"{PROMPT_REVISION}-"
+    + hashlib.sha256((SYSTEM_PROMPT + "\0" + STRONG_SYSTEM_PROMPT).encode()).hexdigest()[:16]
+)
 
 
 HELP_CENTRE_INTRO = """The store's help centre follows, so you know what it covers. It is \

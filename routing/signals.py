@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+from .language import LANGUAGES, stop_words, words
+
 # Two questions whose word sets overlap this much are the same question rephrased.
 SAME_QUESTION_OVERLAP = 0.6
-_STOP = frozenset(
-    "a an the i my me to is it of for and or in on do does can you your we how what when "
-    "please hi hello again".split()
-)
+# Whatever language a customer writes in, its function words say nothing of the question.
+_STOP = frozenset().union(*(stop_words(language) for language in LANGUAGES)) | {
+    "please",
+    "hi",
+    "hello",
+    "again",
+}
 
 _NOT_HELPFUL = re.compile(
     r"\b(did ?n[o']?t help|does ?n[o']?t help|not helpful|no help|that'?s not what i (asked|meant)"
@@ -30,13 +33,8 @@ _NEGATIVE = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def question_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD_RE.findall(_fold(text)) if w not in _STOP and len(w) > 1)
+    return frozenset(w for w in words(text) if w not in _STOP and len(w) > 1)
 
 
 def repeat_count(question: str, earlier_questions: Iterable[str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -34,6 +36,16 @@ SECRET_KEY = (
     env.str("SECRET_KEY")
     if PRODUCTION
     else env.str("SECRET_KEY", default="") or _embedded_secret_key()
+)
+
+# The audit trail's hashes are keyed with this secret (HMAC-SHA256), kept outside the
+# database, so someone who can edit the database cannot recompute them. Production names its
+# own; the embedded mode derives one from SECRET_KEY. Changing it fails every audit check.
+LADDER_AUDIT_KEY = (
+    env.str("LADDER_AUDIT_KEY")
+    if PRODUCTION
+    else env.str("LADDER_AUDIT_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"ladder.audit-key", hashlib.sha256).hexdigest()
 )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -95,10 +107,6 @@ MIDDLEWARE = [
 # LADDER_LOGIN_FAILURE_LIMIT-th failed login for one username from one address locks that
 # username out from that address for LADDER_LOGIN_COOLOFF_MINUTES (a lockout by username alone
 # would let anyone lock an agent out). A successful login clears the count.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 LADDER_LOGIN_FAILURE_LIMIT = env.int("LADDER_LOGIN_FAILURE_LIMIT", default=5)
 LADDER_LOGIN_COOLOFF_MINUTES = env.int("LADDER_LOGIN_COOLOFF_MINUTES", default=15)
 AXES_FAILURE_LIMIT = LADDER_LOGIN_FAILURE_LIMIT
@@ -178,8 +186,12 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Django's own backend, except that production refuses the demo logins (agent/agent, admin/admin).
-AUTHENTICATION_BACKENDS = ["support.conversations.demo_logins.ModelBackendWithoutDemoLogins"]
+# django-axes first (login throttling, above), then Django's own backend, except that production
+# refuses the demo logins (agent/agent, admin/admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "support.conversations.demo_logins.ModelBackendWithoutDemoLogins",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -270,7 +282,12 @@ LADDER_TOTAL_TIMEOUT_S = env.float("LADDER_TOTAL_TIMEOUT_S", default=60.0)
 LADDER_LOCAL_CHUNK_PAUSE_MS = env.int("LADDER_LOCAL_CHUNK_PAUSE_MS", default=20)
 # Routing thresholds.
 LADDER_CONFIDENCE_THRESHOLD = env.float("LADDER_CONFIDENCE_THRESHOLD", default=0.7)
-LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.45)
+# The local provider answers only above this score and this lead over the next article
+# (measured on tuning data: docs/answers.md).
+LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.35)
+LADDER_LOCAL_MIN_MARGIN = env.float("LADDER_LOCAL_MIN_MARGIN", default=0.1)
+# Where the help centre's articles are read (local answers link to them).
+LADDER_HELP_CENTRE_URL = env.str("LADDER_HELP_CENTRE_URL", default=f"{_SERVED_AT}/help/")
 LADDER_RETRIEVAL_FLOOR = env.float("LADDER_RETRIEVAL_FLOOR", default=0.2)
 LADDER_KB_PASSAGES = env.int("LADDER_KB_PASSAGES", default=3)
 # The help centre in the cached system prompt, within this many tokens: whole articles, else
@@ -294,11 +311,16 @@ LADDER_DAILY_SPEND_CAP_FAST_USD = env.float("LADDER_DAILY_SPEND_CAP_FAST_USD", d
 LADDER_DAILY_SPEND_CAP_STRONG_USD = env.float("LADDER_DAILY_SPEND_CAP_STRONG_USD", default=50.0)
 LADDER_CONVERSATION_TOKEN_BUDGET = env.int("LADDER_CONVERSATION_TOKEN_BUDGET", default=60000)
 LADDER_ANSWER_CACHE = env.bool("LADDER_ANSWER_CACHE", default=True)
+# How long a cached answer is served (s); after that the next asker gets a fresh one.
+LADDER_ANSWER_CACHE_TTL_S = env.int("LADDER_ANSWER_CACHE_TTL_S", default=86400)
 # Circuit breaker: this many failures in a row stop calls to a model for the cool-down.
 LADDER_CIRCUIT_FAILURES = env.int("LADDER_CIRCUIT_FAILURES", default=3)
 LADDER_CIRCUIT_COOLDOWN_S = env.float("LADDER_CIRCUIT_COOLDOWN_S", default=30.0)
 # Conversations untouched this many days are erased by `manage.py apply_retention` (0: never).
 LADDER_RETENTION_DAYS = env.int("LADDER_RETENTION_DAYS", default=0)
+# A widget's conversation token expires after this many seconds without use (an active
+# visitor is handed fresh ones); erasing the conversation revokes its tokens at once.
+LADDER_TOKEN_IDLE_S = env.int("LADDER_TOKEN_IDLE_S", default=7 * 24 * 3600)
 # Abuse limits (per process): customer messages per conversation and per client IP per minute,
 # and open chat sockets per client IP.
 LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION = env.int(

@@ -9,6 +9,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("support.widget.urls")),
     path("inbox/", include("support.inbox.urls")),
+    path("help/", include("support.knowledge.urls")),
     path("analytics/", include("support.analytics.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

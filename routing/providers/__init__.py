@@ -34,7 +34,11 @@ def get_provider(name: str | None = None) -> Provider:
     if chosen == "local":
         from .local import LocalProvider
 
-        return LocalProvider(chunk_pause_s=settings.LADDER_LOCAL_CHUNK_PAUSE_MS / 1000)
+        return LocalProvider(
+            chunk_pause_s=settings.LADDER_LOCAL_CHUNK_PAUSE_MS / 1000,
+            min_margin=settings.LADDER_LOCAL_MIN_MARGIN,
+            help_centre_url=settings.LADDER_HELP_CENTRE_URL,
+        )
     if chosen == "anthropic":
         from .anthropic import AnthropicProvider
 

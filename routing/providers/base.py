@@ -15,6 +15,11 @@ class Passage:
     title: str
     text: str
     score: float
+    # The version's language, the article's slug (for a link to it), and what matched the
+    # question: an example "question", the "title" or a "passage" (see knowledge/search.py).
+    language: str = ""
+    slug: str = ""
+    matched_by: str = ""
 
 
 @dataclass(frozen=True)

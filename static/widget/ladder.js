@@ -615,6 +615,10 @@
   function handle(f) {
     switch (f.type) {
       case "welcome": return onWelcome(f);
+      case "token":
+        // A fresh token for the same conversation (the old one expires when idle).
+        if (typeof f.token === "string") { state.token = f.token; persist(); }
+        return;
       case "ack": return onAck(f);
       case "message_start": return onStart(f);
       case "delta": return onDelta(f);

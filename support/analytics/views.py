@@ -235,7 +235,7 @@ def conversation_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         Conversation.objects.select_related("assigned_agent"), public_id=public_id
     )
     events = list(conversation.audit_events.order_by("index"))
-    problems = verify_chain(conversation, events)
+    problems = verify_chain(conversation, events, conversation.messages.order_by("seq"))
     _form, choices = _choices(request)
     zone = choices.zone if choices else timezone.get_default_timezone()
     with timezone.override(zone):

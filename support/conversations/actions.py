@@ -18,7 +18,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Model, Q, QuerySet
 from django.utils import timezone
 
-from .audit import append_event, append_events
+from routing.language import language_of_tag
+
+from .audit import (
+    TEXT_DIGEST_KEY,
+    append_event,
+    append_events,
+    reserve_serials,
+    seal_head,
+    seal_message,
+    text_digest_data,
+)
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .rows import insert_row_returning_pk, select_instance, select_values, update_row
@@ -53,13 +63,20 @@ def _locked(conversation_id: int) -> Conversation:
 def _next_message(conversation: Conversation, **fields: Any) -> Message:
     conversation.last_seq += 1
     now = timezone.now()
-    update_row(Conversation, conversation.pk, last_seq=conversation.last_seq, updated_at=now)
     message = Message(
         conversation=conversation,
         seq=conversation.last_seq,
         created_at=now,
         updated_at=now,
         **fields,
+    )
+    seal_message(conversation, message)
+    update_row(
+        Conversation,
+        conversation.pk,
+        last_seq=conversation.last_seq,
+        updated_at=now,
+        audit_head_seal=seal_head(conversation),
     )
     _insert(message)
     return message
@@ -133,10 +150,13 @@ def do_start_conversation(
         now = timezone.now()
         conversation = Conversation(
             origin=origin[:200],
-            language=language[:8],
+            # Until the customer writes, the browser's language is the best guess of theirs.
+            language=language_of_tag(language) or "",
+            browser_language=language[:35],
             customer_page=page[:500],
             created_at=now,
             updated_at=now,
+            audit_serial=reserve_serials()[0],
         )
         _insert(conversation)
         append_event(
@@ -179,7 +199,12 @@ def do_record_customer_message(
                 conversation,
                 "message.customer",
                 "customer",
-                {"seq": message.seq, "client_id": client_id, "chars": len(text)},
+                {
+                    "seq": message.seq,
+                    "client_id": client_id,
+                    "chars": len(text),
+                    **text_digest_data(message),
+                },
             )
             if conversation.status in (Status.WAITING, Status.AGENT):
                 publish_after_commit(
@@ -248,22 +273,29 @@ def do_finish_assistant_message(
             Message,
             message.pk,
             text=message.text,
+            text_mac=seal_message(conversation, message),
             state=message.state,
             updated_at=message.updated_at,
             **usage,
         )
-        append_event(conversation, audit_kind, f"model:{message.model or message.tier}", audit_data)
+        append_event(
+            conversation,
+            audit_kind,
+            f"model:{message.model or message.tier}",
+            {**audit_data, **text_digest_data(message)},
+        )
         append_events(conversation, audit_after)
     return message
 
 
-def _fill_reserved(message: Message, notice: str) -> Message:
+def _fill_reserved(conversation: Conversation, message: Message, notice: str) -> Message:
     """A reserved answer that never showed becomes a system notice under the same seq."""
     message.role = Role.SYSTEM
     message.state = MessageState.COMPLETE
     message.text = notice
     message.tier = ""
     message.model = ""
+    seal_message(conversation, message)
     message.save()
     return message
 
@@ -338,13 +370,13 @@ def do_request_handoff(
         )
         if conversation.status in (Status.WAITING, Status.AGENT):
             if reserved is not None:
-                _fill_reserved(reserved, notice)
+                _fill_reserved(conversation, reserved, notice)
                 _publish_message(conversation, reserved)
             return conversation
         append_event(conversation, "handoff", actor, {"reason": reason, **(details or {})})
         _set_status(conversation, Status.WAITING, reason=reason, actor=actor)
         if reserved is not None:
-            message = _fill_reserved(reserved, notice)
+            message = _fill_reserved(conversation, reserved, notice)
         else:
             message = _next_message(conversation, role=Role.SYSTEM, text=notice)
         _publish_message(conversation, message)
@@ -449,23 +481,45 @@ def do_rate_conversation(conversation_id: int, *, score: int, comment: str) -> C
     return conversation
 
 
-# Audit data keys that carry personal data (the rest are counts, ids, scores and decisions).
-PERSONAL_AUDIT_KEYS = frozenset({"client_ip", "words", "origin"})
+# Audit data keys that carry personal data or text (the rest are counts, ids, scores and
+# decisions): addresses, the words a rule matched, client ids, AI drafts, and the keyed
+# digests of erased texts.
+PERSONAL_AUDIT_KEYS = frozenset(
+    {"client_ip", "words", "origin", "client_id", "draft", "comment", "email", TEXT_DIGEST_KEY}
+)
 ERASED_TEXT = "[erased at the customer's request]"
+# Every role whose messages may hold what the customer told us (agents and the AI repeat it).
+PERSONAL_ROLES = (Role.CUSTOMER, Role.ASSISTANT, Role.AGENT)
 
 
 def do_erase_conversation(conversation_id: int, *, actor: str, why: str) -> dict[str, int]:
-    """Erase what a customer wrote, and personal data in the audit trail, keeping the chain
-    verifiable: erased events carry a marker naming the redaction event appended after them."""
+    """Erase every personal text of a conversation (the customer's, the AI's and the agents'
+    messages and notes, client ids, AI drafts and addresses in the audit trail, the cached
+    copy of its question) and revoke its tokens, keeping the trail verifiable: erased events
+    carry a marker naming the redaction event appended after them, erased messages a fresh
+    keyed digest of the erasure notice."""
     from .audit import REDACTED_KEY
+    from .ledger import forget_answers_of
 
     with transaction.atomic():
         conversation = _locked(conversation_id)
-        messages = Message.objects.filter(conversation=conversation, role=Role.CUSTOMER).exclude(
-            text=ERASED_TEXT
+        messages = list(
+            Message.objects.filter(conversation=conversation, role__in=PERSONAL_ROLES)
+            .exclude(text=ERASED_TEXT, client_id=None)
+            .order_by("seq")
         )
-        erased_seqs = list(messages.values_list("seq", flat=True))
-        messages.update(text=ERASED_TEXT, client_id=None)
+        now = timezone.now()
+        for message in messages:
+            message.text = ERASED_TEXT
+            message.client_id = None
+            update_row(
+                Message,
+                message.pk,
+                text=ERASED_TEXT,
+                client_id=None,
+                text_mac=seal_message(conversation, message),
+            )
+        erased_seqs = [m.seq for m in messages]
         redaction_index = conversation.audit_count + 1
         personal_events = [
             event.pk
@@ -479,8 +533,13 @@ def do_erase_conversation(conversation_id: int, *, actor: str, why: str) -> dict
         AuditEvent.objects.filter(pk__in=personal_events).update(
             data={REDACTED_KEY: redaction_index}
         )
+        conversation.token_generation += 1
         Conversation.objects.filter(pk=conversation.pk).update(
-            customer_name="", customer_email="", rating_comment=""
+            customer_name="",
+            customer_email="",
+            rating_comment="",
+            token_generation=conversation.token_generation,
+            erased_at=now,
         )
         append_event(
             conversation,
@@ -488,4 +547,7 @@ def do_erase_conversation(conversation_id: int, *, actor: str, why: str) -> dict
             actor,
             {"why": why, "messages": erased_seqs, "events": indexes},
         )
+        forget_answers_of(conversation.public_id.hex)
+        # Sockets still open on the conversation are told and closed.
+        publish_after_commit(conversation.group_name, {"type": "chat.revoked"})
     return {"messages": len(erased_seqs), "events": len(indexes)}

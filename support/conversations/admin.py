@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from . import ledger_admin  # noqa: F401 (registers the ledger's admin pages)
-from .models import AuditEvent, Conversation, Message
+from .models import AuditEvent, AuditLedger, Conversation, Message
 
 
 class MessageInline(admin.TabularInline):
@@ -112,6 +112,22 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ("conversation",)
     actions = [export_jsonl]
     list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditLedger)
+class AuditLedgerAdmin(admin.ModelAdmin):
+    """Read-only: how many conversations were ever begun, as `verify_audit` checks it."""
+
+    list_display = ("conversations", "seal")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

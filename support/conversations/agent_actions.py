@@ -34,6 +34,7 @@ from .actions import (
     agent_display_name,
     append_event,
 )
+from .audit import text_digest_data
 from .i18n import speaking
 from .ledger import add_spend
 from .live import INBOX_GROUP, publish_after_commit
@@ -167,7 +168,12 @@ def do_agent_reply(conversation_id: int, agent: Any, text: str) -> Message:
             conversation,
             "message.agent",
             agent_actor(agent),
-            {"seq": message.seq, "agent": agent.get_username(), "chars": len(text)},
+            {
+                "seq": message.seq,
+                "agent": agent.get_username(),
+                "chars": len(text),
+                **text_digest_data(message),
+            },
         )
         _publish_message(conversation, message)
         _publish_to_inbox(conversation)
@@ -187,7 +193,12 @@ def do_add_note(conversation_id: int, agent: Any, text: str) -> Message:
             conversation,
             "note.added",
             agent_actor(agent),
-            {"seq": note.seq, "agent": agent.get_username(), "chars": len(text)},
+            {
+                "seq": note.seq,
+                "agent": agent.get_username(),
+                "chars": len(text),
+                **text_digest_data(note),
+            },
         )
         # Never to the conversation's group: the customer's socket listens there.
         publish_after_commit(
@@ -319,6 +330,17 @@ def _draft_context(conversation_id: int) -> _DraftContext:
         else:
             history.append(("assistant", text))
     return _DraftContext(question=turns[last_customer][1], history=history)
+
+
+def last_customer_question(conversation_id: int) -> str:
+    """What the customer last wrote (empty when they have written nothing)."""
+    text = (
+        Message.objects.filter(conversation_id=conversation_id, role=Role.CUSTOMER)
+        .order_by("-seq")
+        .values_list("text", flat=True)
+        .first()
+    )
+    return text or ""
 
 
 def _search(question: str) -> list[Passage]:

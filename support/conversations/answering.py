@@ -21,9 +21,11 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 
 from routing import reasons
+from routing.cache_key import AnswerSetup, answer_cache_key
 from routing.circuit import Breaker, breaker_for
 from routing.classifier import IntentReading, read_intent
 from routing.control import ControlLine
+from routing.language import detect_language
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
 from routing.prompts import STRONG_SYSTEM_PROMPT, SYSTEM_PROMPT, build_messages
@@ -37,7 +39,6 @@ from .dbthreads import in_conversation
 from .i18n import speaking, stored_language
 from .ledger import (
     add_spend,
-    answer_cache_key,
     cached_answer,
     mirror_circuit,
     spent_today_usd,
@@ -159,6 +160,7 @@ class Context:
     history: list[tuple[str, str]]
     earlier_questions: list[str]
     customer_turns: int
+    language: str = ""
 
 
 def _load_context(conversation_id: int, customer_seq: int) -> Context | None:
@@ -291,10 +293,14 @@ class Answer:
         if prepared is None:
             return
         context, passages, signals, decision = prepared
-        cache_key = ""
+        cache_key: str | None = None
+        setup = self.answer_setup(provider)
         if decision.action in ("call_model", "escalate") and self.cacheable(context, passages):
-            cache_key = answer_cache_key(context.question, [p.article_id for p in passages])
-            if await self.serve_cached(cache_key):
+            # The same words may be answered in another language for another customer.
+            cache_key = answer_cache_key(
+                f"[{context.language}] {context.question}", passages, setup
+            )
+            if cache_key and await self.serve_cached(cache_key, provider.name):
                 return
         # The knowledge base stands in for failing models, but not for a spent token budget.
         fallback_tried = provider.name == "local" or "limit" in decision.inputs
@@ -347,12 +353,15 @@ class Answer:
                         cache_key,
                         context.question,
                         outcome.text,
+                        provider=provider.name,
                         tier=signals.tier,
                         model=outcome.model,
+                        prompt_version=setup.prompt_version,
                         confidence=outcome.signals.control.confidence
                         if outcome.signals.control
                         else None,
-                        article_ids=[p.article_id for p in passages],
+                        passages=passages,
+                        conversation=context.conversation.public_id.hex,
                     )
                 return
             signals = outcome.signals
@@ -367,15 +376,31 @@ class Answer:
         if context is None:
             return None
         self.group = context.conversation.group_name
+        context.language = self.customer_language(context)
         reading = read_intent(context.question)
         intent = reading.match
-        passages = search_passages(context.question) if intent is None else []
+        passages = (
+            search_passages(context.question, language=context.language) if intent is None else []
+        )
         if provider.name != "local":
             self.prompts = system_prompts()
         signals, decision = self.first_decision(provider, context, reading, passages)
         first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
         return context, passages, signals, decision
+
+    def customer_language(self, context: Context) -> str:
+        """The language of this message, stored on the conversation when it changed: the
+        text decides, and the conversation's language so far (at first the browser's) breaks
+        the tie for short or ambiguous text."""
+        conversation = context.conversation
+        language = detect_language(
+            context.question, hint=conversation.language or conversation.browser_language
+        )
+        if language != conversation.language:
+            Conversation.objects.filter(pk=conversation.pk).update(language=language)
+            conversation.language = language
+        return language
 
     def first_decision(
         self, provider: Any, context: Context, reading: IntentReading, passages: list[Passage]
@@ -403,6 +428,7 @@ class Answer:
                         {"id": p.article_id, "score": round(p.score, 4)} for p in passages
                     ],
                     "top_score": round(passages[0].score, 4) if passages else 0.0,
+                    "language": context.language,
                 },
             )
         signals = Signals(
@@ -440,8 +466,16 @@ class Answer:
         # Only first questions: later answers lean on the conversation so far.
         return bool(settings.LADDER_ANSWER_CACHE and passages and context.customer_turns == 1)
 
-    async def serve_cached(self, key: str) -> bool:
-        entry = await in_conversation(self.conversation_id, cached_answer)(key)
+    def answer_setup(self, provider: Any) -> AnswerSetup:
+        return AnswerSetup(
+            provider=provider.name,
+            models=(self.model_for("fast", provider), self.model_for("strong", provider)),
+        )
+
+    async def serve_cached(self, key: str, provider: str) -> bool:
+        entry = await in_conversation(self.conversation_id, cached_answer)(
+            key, provider=provider, max_age_s=settings.LADDER_ANSWER_CACHE_TTL_S
+        )
         if entry is None:
             return False
         message = await self.reserve(entry.tier, entry.model)
@@ -453,8 +487,12 @@ class Answer:
         data = {
             "answer_seq": message.seq,
             "cached_answer": entry.pk,
+            # Who wrote the answer, and when: the cache only repeats it.
+            "provider": entry.provider,
             "tier": entry.tier,
             "model": entry.model,
+            "prompt_version": entry.prompt_version,
+            "written_at": entry.created_at.isoformat(),
             "confidence": entry.confidence,
             "time_to_first_token_ms": first_frame_ms,
         }

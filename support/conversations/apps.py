@@ -12,10 +12,12 @@ class ConversationsConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_delete, post_save
 
-        from support.knowledge.models import KnowledgeArticle
+        from support.knowledge.models import ArticleTranslation, KnowledgeArticle
 
-        post_save.connect(_article_changed, sender=KnowledgeArticle, dispatch_uid="cache-save")
-        post_delete.connect(_article_changed, sender=KnowledgeArticle, dispatch_uid="cache-delete")
+        for model in (KnowledgeArticle, ArticleTranslation):
+            name = model.__name__
+            post_save.connect(_article_changed, sender=model, dispatch_uid=f"cache-save-{name}")
+            post_delete.connect(_article_changed, sender=model, dispatch_uid=f"cache-delete-{name}")
 
         if settings.LADDER_PROVIDER == "anthropic":
             # Import the SDK at start-up, not on the first customer's answer (1-2 s).

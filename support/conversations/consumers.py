@@ -37,7 +37,7 @@ from .frames import (
 from .i18n import customer_language, widget_strings
 from .limits import RateLimit, SlidingWindow, SocketCounter, retry_seconds
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
-from .tokens import make_token, read_token
+from .tokens import TokenRefused, check_token_for, make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
 
@@ -127,6 +127,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
         self.counted = False
+        self.token_issued_at = 0.0
         self.hello_deadline: asyncio.TimerHandle | None = None
         self.hello_overdue: asyncio.Task[None] | None = None
         await self.accept()
@@ -261,10 +262,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 origin=self.origin, client_ip=self.client_ip, language=frame.language, page=page
             )
         else:
-            public_id = read_token(token)
-            found = await in_any_conversation(_load_by_public_id)(public_id) if public_id else None
-            if found is None:
+            claim = read_token(token)
+            found = (
+                await in_any_conversation(_load_by_public_id)(claim.public_id) if claim else None
+            )
+            if claim is None or found is None:
                 raise FrameRefused("bad_token", "That conversation token is not valid here.")
+            try:
+                check_token_for(claim, found.token_generation)
+            except TokenRefused as refused:
+                raise FrameRefused(refused.code, refused.detail) from None
             if last_seq > found.last_seq:
                 raise _last_seq_ahead(found.last_seq)
             conversation = found
@@ -287,7 +294,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
-            "token": make_token(conversation.public_id),
+            "token": self.fresh_token(),
             "status": conversation.status,
             "history": history,
         }
@@ -318,6 +325,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         acked_at = time.perf_counter()
         self.mark_delivered(stored.message.seq)
         await self.send_frame({"type": "ack", "client_id": client_id, "seq": stored.message.seq})
+        if time.monotonic() - self.token_issued_at > settings.LADDER_TOKEN_IDLE_S / 2:
+            # An active visitor's token never runs out: it is replaced before half its time.
+            await self.send_frame({"type": "token", "token": self.fresh_token()})
         if stored.created and stored.conversation.status == "ai":
             answering.schedule_answer(self.conversation.pk, stored.message.seq, acked_at)
 
@@ -355,6 +365,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             "Your message was not sent.",
             retry_after_s=seconds,
         )
+
+    def fresh_token(self) -> str:
+        assert self.conversation is not None
+        self.token_issued_at = time.monotonic()
+        return make_token(self.conversation.public_id, self.conversation.token_generation)
 
     async def on_handoff(self, frame: Handoff) -> None:
         assert self.conversation is not None
@@ -406,6 +421,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def chat_status(self, event: dict[str, Any]) -> None:
         await self.send_frame(event["frame"])
+
+    async def chat_revoked(self, event: dict[str, Any]) -> None:
+        """The conversation was erased: its tokens are revoked and its sockets closed."""
+        await self.send_error("token_revoked", "This conversation was closed for good.")
+        await self.close(code=4001)
 
     async def chat_stream_start(self, event: dict[str, Any]) -> None:
         seq = event["seq"]

@@ -1,7 +1,7 @@
 """Chores each server process runs in the background while it serves chats: closing
-conversations the AI answered and the customer left, and those other apps add (the inbox's
-email follow-up to customers left waiting with nobody online). Started by the first chat
-socket."""
+conversations the AI answered and the customer left, forgetting expired cached answers, and
+those other apps add (the inbox's email follow-up to customers left waiting with nobody
+online). Started by the first chat socket."""
 
 from __future__ import annotations
 
@@ -37,9 +37,17 @@ def close_idle_conversations() -> None:
         logger.info("closed %s conversation(s) idle for %s minutes", closed, minutes)
 
 
+def forget_expired_answers() -> None:
+    from django.conf import settings
+
+    from .ledger import forget_expired_answers
+
+    forget_expired_answers(settings.LADDER_ANSWER_CACHE_TTL_S)
+
+
 # Apps add their own chores when they start (the inbox: offering email follow-up), so this
 # module needs to know none of them.
-CHORES: list[Callable[[], None]] = [close_idle_conversations]
+CHORES: list[Callable[[], None]] = [close_idle_conversations, forget_expired_answers]
 
 
 def add_chore(chore: Callable[[], None]) -> None:

@@ -3,15 +3,16 @@ and circuit-breaker states mirrored for the admin."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from routing.cache_key import passage_digest
+from routing.providers.base import Passage
 
 from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit
 from .rows import add_to_columns, select_values
@@ -46,21 +47,18 @@ def add_spend(tier: str, cost: Decimal) -> None:
         add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1)
 
 
-def normalise_question(question: str) -> str:
-    folded = unicodedata.normalize("NFKD", question.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", folded))
-
-
-def answer_cache_key(question: str, article_ids: list[int]) -> str:
-    basis = normalise_question(question) + "|" + ",".join(str(i) for i in sorted(article_ids))
-    return hashlib.sha256(basis.encode()).hexdigest()
-
-
-def cached_answer(key: str) -> CachedAnswer | None:
+def cached_answer(key: str, *, provider: str, max_age_s: float) -> CachedAnswer | None:
+    """The live entry under `key` written by `provider`, counted as a hit; an expired one is
+    forgotten. (The provider is in the key too; checking it again costs nothing.)"""
     entry = CachedAnswer.objects.filter(key=key).first()
-    if entry is not None:
-        CachedAnswer.objects.filter(pk=entry.pk).update(hits=F("hits") + 1)
+    if entry is None:
+        return None
+    if entry.created_at < timezone.now() - timedelta(seconds=max_age_s):
+        CachedAnswer.objects.filter(pk=entry.pk).delete()
+        return None
+    if entry.provider != provider:
+        return None
+    CachedAnswer.objects.filter(pk=entry.pk).update(hits=F("hits") + 1)
     return entry
 
 
@@ -69,10 +67,13 @@ def store_answer(
     question: str,
     text: str,
     *,
+    provider: str,
     tier: str,
     model: str,
+    prompt_version: str,
     confidence: float | None,
-    article_ids: list[int],
+    passages: Sequence[Passage],
+    conversation: str,
 ) -> None:
     try:
         with transaction.atomic():
@@ -80,13 +81,27 @@ def store_answer(
                 key=key,
                 question=question[:2000],
                 text=text,
+                provider=provider,
                 tier=tier,
                 model=model,
+                prompt_version=prompt_version,
                 confidence=confidence,
-                article_ids=article_ids,
+                article_ids=[p.article_id for p in passages],
+                passage_digests=[passage_digest(p) for p in passages],
+                conversation=conversation,
             )
     except IntegrityError:
-        pass  # another conversation cached the same answer first
+        pass  # another conversation cached the same answer first (or an expired one is due)
+
+
+def forget_expired_answers(max_age_s: float) -> int:
+    cutoff = timezone.now() - timedelta(seconds=max_age_s)
+    return CachedAnswer.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+def forget_answers_of(conversation: str) -> int:
+    """Erasure: the entries written in a conversation hold its question (and maybe its words)."""
+    return CachedAnswer.objects.filter(conversation=conversation).delete()[0]
 
 
 def forget_cached_answers() -> int:

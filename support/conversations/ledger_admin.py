@@ -41,5 +41,6 @@ class DailySpendAdmin(ReadOnlyAdmin):
 class CachedAnswerAdmin(ReadOnlyAdmin):
     """Cached answers may be deleted here to force fresh ones."""
 
-    list_display = ("question", "tier", "model", "hits", "created_at")
+    list_display = ("question", "provider", "tier", "model", "hits", "created_at")
+    list_filter = ("provider", "tier")
     search_fields = ("question", "text")

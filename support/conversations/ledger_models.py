@@ -45,17 +45,25 @@ class DailySpend(models.Model):
 
 
 class CachedAnswer(models.Model):
-    """An answer to a normalised question given the same passages: served without a model."""
+    """An answer to a question, given the same passages by the same provider, models and
+    prompts (all in `key`, see routing.cache_key): served without a model until it expires."""
 
     key = models.CharField(max_length=64, unique=True)
+    # The question as the customer wrote it, for the admin; erased with its conversation.
     question = models.TextField()
     text = models.TextField()
+    provider = models.CharField(max_length=40)
     tier = models.CharField(max_length=10)
     model = models.CharField(max_length=80)
+    prompt_version = models.CharField(max_length=40)
     confidence = models.FloatField(null=True)
     article_ids = models.JSONField(default=list)
+    passage_digests = models.JSONField(default=list)
+    # The public id (hex) of the conversation the answer was written in: erasing that
+    # conversation forgets the entry (routing keeps no link to support's tables).
+    conversation = models.CharField(max_length=32, db_index=True)
     hits = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         db_table = "routing_cachedanswer"

@@ -37,7 +37,10 @@ class Conversation(models.Model):
         max_length=500, blank=True, help_text="The page the customer wrote from."
     )
     origin = models.CharField(max_length=200, blank=True, help_text="Site the widget ran on.")
+    # The language the customer writes in (a short code such as "es", detected from their
+    # messages with the browser's language as a hint), and the browser's own language tag.
     language = models.CharField(max_length=8, blank=True)
+    browser_language = models.CharField(max_length=35, blank=True)
     assigned_agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -49,12 +52,27 @@ class Conversation(models.Model):
     last_seq = models.PositiveIntegerField(default=0)
     audit_count = models.PositiveIntegerField(default=0)
     audit_head_hash = models.CharField(max_length=64, blank=True)
+    # The conversation's place in the site-wide audit ledger (1, 2, 3 ... with no gaps), so
+    # a conversation deleted whole leaves a gap `verify_audit` reports.
+    audit_serial = models.PositiveIntegerField(null=True, unique=True)
+    # Keyed seal over the chain's head, its length, the last seq and the legacy marks below:
+    # cutting events or messages off the end cannot be hidden by rewriting the head.
+    audit_head_seal = models.CharField(max_length=64, blank=True)
+    # Written before the audit trail was keyed: events up to this index (and messages up to
+    # this seq) verify under the old, unkeyed scheme. 0 for conversations begun since.
+    audit_legacy_events = models.PositiveIntegerField(default=0)
+    audit_legacy_seq = models.PositiveIntegerField(default=0)
     # Every model token spent on this conversation, shown or not: its budget is capped.
     model_tokens = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Tokens name the generation they were issued in; erasure moves it on, revoking them all.
+    token_generation = models.PositiveIntegerField(default=0)
+    # When the customer's personal data was last erased (retention erases again only what was
+    # written after).
+    erased_at = models.DateTimeField(null=True, blank=True)
     rating_score = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
@@ -100,6 +118,9 @@ class Message(models.Model):
     )
     # Internal notes are for staff only and never reach the customer.
     internal = models.BooleanField(default=False)
+    # Keyed digest of who wrote what under this seq (see audit.message_text_mac): an edited
+    # text no longer matches it, nor the digest in its audit event.
+    text_mac = models.CharField(max_length=64, blank=True)
     # What answered and what it cost; empty for customer, agent and system messages.
     tier = models.CharField(max_length=10, blank=True)
     model = models.CharField(max_length=80, blank=True)
@@ -178,6 +199,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit events are append-only; they cannot be deleted.")
+
+
+class AuditLedger(models.Model):
+    """The site-wide count of conversations ever begun, sealed with the audit key: with each
+    conversation's serial it makes a conversation deleted whole detectable. One row."""
+
+    conversations = models.PositiveIntegerField(default=0)
+    seal = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.conversations} conversations"
 
 
 # The ledger's models live in a module of their own; importing them here registers them.

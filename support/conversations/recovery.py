@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import answering
-from .audit import append_event
+from .audit import append_event, seal_message, text_digest_data
 from .dbthreads import in_conversation
 from .live import publish_after_commit
 from .models import Conversation, Message, MessageState, Role, Status
@@ -38,8 +38,14 @@ def close_dead_streams(
                 continue
             message.state = MessageState.INTERRUPTED
             message.text = (message.text + "\n\n" + CUT_OFF_NOTICE).strip()
+            seal_message(conversation, message)
             message.save()
-            append_event(conversation, "message.interrupted", "system", {"answer_seq": message.seq})
+            append_event(
+                conversation,
+                "message.interrupted",
+                "system",
+                {"answer_seq": message.seq, **text_digest_data(message)},
+            )
             publish_after_commit(
                 conversation.group_name, {"type": "chat.message", "frame": message.as_frame()}
             )

@@ -600,13 +600,16 @@ def _customer_leaves_without_return(
 # -- copies, for tens of thousands ------------------------------------------------------------
 
 
+MOVED_TIMES = ("created_at", "updated_at", "waiting_since", "resolved_at", "rated_at")
+
+
 def replicate_conversations(
     template_ids: list[int], times: list[datetime], rng: random.Random, batch_size: int = 500
 ) -> int:
     """Copies of the template conversations (played through the actions) started at `times`:
     the same rows and audit events moved in time, each copy with its own public id and its
     audit chain re-hashed by the audit module's own functions, so verify_audit passes."""
-    from support.conversations.audit import event_hash
+    from support.conversations.audit import rechain, reserve_serials
     from support.conversations.models import AuditEvent, Message
 
     conversations = {c.pk: c for c in Conversation.objects.filter(pk__in=template_ids)}
@@ -620,76 +623,63 @@ def replicate_conversations(
     written = 0
     for start in range(0, len(times), batch_size):
         chunk = times[start : start + batch_size]
-        copies: list[tuple[Conversation, Conversation, timedelta]] = []
-        for when in chunk:
-            template = rng.choice(templates)
-            shift = when.astimezone(UTC) - template.created_at
-            copy = Conversation(
-                **{
-                    f.attname: getattr(template, f.attname)
-                    for f in Conversation._meta.concrete_fields
-                    if f.attname != "id"
-                }
-            )
-            copy.public_id = uuid.uuid4()
-            for name in ("created_at", "updated_at", "waiting_since", "resolved_at", "rated_at"):
-                value = getattr(template, name)
-                setattr(copy, name, value + shift if value else value)
-            copies.append((template, copy, shift))
-        new_events = []
-        for template, copy, shift in copies:
-            previous = ""
-            for event in events[template.pk]:
-                created_at = event.created_at + shift
-                digest = event_hash(
-                    str(copy.public_id),
-                    event.index,
-                    event.kind,
-                    event.actor,
-                    event.data_digest,
-                    created_at.isoformat(),
-                    previous,
+        with transaction.atomic():
+            serials = iter(reserve_serials(len(chunk)))
+            copies: list[tuple[Conversation, list[Message], list[AuditEvent]]] = []
+            for when in chunk:
+                template = rng.choice(templates)
+                shift = when.astimezone(UTC) - template.created_at
+                copy = Conversation(
+                    **{
+                        f.attname: getattr(template, f.attname)
+                        for f in Conversation._meta.concrete_fields
+                        if f.attname != "id"
+                    }
                 )
-                new_events.append(
+                copy.public_id = uuid.uuid4()
+                copy.audit_serial = next(serials)
+                for name in MOVED_TIMES:
+                    value = getattr(template, name)
+                    setattr(copy, name, value + shift if value else value)
+                copy_messages = [
+                    Message(
+                        **{
+                            f.attname: getattr(message, f.attname)
+                            for f in Message._meta.concrete_fields
+                            if f.attname not in ("id", "conversation_id")
+                        }
+                        | {
+                            "created_at": message.created_at + shift,
+                            "updated_at": message.updated_at + shift,
+                        }
+                    )
+                    for message in messages[template.pk]
+                ]
+                copy_events = [
                     AuditEvent(
                         index=event.index,
                         kind=event.kind,
                         actor=event.actor,
                         data=event.data,
                         data_digest=event.data_digest,
-                        created_at=created_at,
-                        prev_hash=previous,
-                        hash=digest,
+                        created_at=event.created_at + shift,
                     )
-                )
-                previous = digest
-            copy.audit_head_hash = previous
-        with transaction.atomic():
+                    for event in events[template.pk]
+                ]
+                # Hashed anew by the audit module's own functions, so verify_audit passes.
+                rechain(copy, copy_events, copy_messages)
+                copies.append((copy, copy_messages, copy_events))
             # auto_now(_add) would stamp the copies now: write the moved times as they are.
-            created = _bulk_create_keeping_times(Conversation, [c for _, c, _ in copies])
-            owner = iter(created)
+            created = _bulk_create_keeping_times(Conversation, [c for c, _, _ in copies])
             new_messages = []
-            event_owner = []
-            for template, _copy, shift in copies:
-                saved = next(owner)
-                for message in messages[template.pk]:
-                    new_messages.append(
-                        Message(
-                            **{
-                                f.attname: getattr(message, f.attname)
-                                for f in Message._meta.concrete_fields
-                                if f.attname not in ("id", "conversation_id")
-                            }
-                            | {
-                                "conversation_id": saved.pk,
-                                "created_at": message.created_at + shift,
-                                "updated_at": message.updated_at + shift,
-                            }
-                        )
-                    )
-                event_owner.extend([saved.pk] * len(events[template.pk]))
-            for event, conversation_id in zip(new_events, event_owner, strict=True):
-                event.conversation_id = conversation_id
+            new_events = []
+            for saved, (_copy, copy_messages, copy_events) in zip(created, copies, strict=True):
+                for message in copy_messages:
+                    message.conversation_id = saved.pk
+                for event in copy_events:
+                    event.conversation_id = saved.pk
+                new_messages += copy_messages
+                new_events += copy_events
             _bulk_create_keeping_times(Message, new_messages)
             AuditEvent.objects.bulk_create(new_events, batch_size=2000)
         written += len(copies)

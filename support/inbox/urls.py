@@ -18,6 +18,7 @@ urlpatterns = [
     path("c/<uuid:public_id>/reply/", views.reply, name="reply"),
     path("c/<uuid:public_id>/note/", views.note, name="note"),
     path("c/<uuid:public_id>/draft/", views.draft, name="draft"),
+    path("c/<uuid:public_id>/learn/", views.learn_question, name="learn_question"),
     path("c/<uuid:public_id>/hand-back/", views.hand_back, name="hand_back"),
     path("c/<uuid:public_id>/resolve/", views.resolve, name="resolve"),
     path("c/<uuid:public_id>/reopen/", views.reopen, name="reopen"),

@@ -22,6 +22,8 @@ from support.conversations import agent_actions
 from support.conversations.actions import ActionRefused
 from support.conversations.models import Conversation, Status
 from support.conversations.transcript import Entry, reason_label, transcript_of
+from support.knowledge import actions as knowledge_actions
+from support.knowledge.actions import QuestionRefused
 
 from .access import agent_required
 from .canned import canned_replies_data
@@ -283,6 +285,32 @@ def note(request: HttpRequest, public_id: UUID) -> HttpResponse:
         NoteForm,
         lambda c, text: agent_actions.do_add_note(c.pk, request.user, text),
     )
+
+
+@agent_required
+@require_POST
+def learn_question(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One click under an article the draft used: the customer's last question becomes one of
+    its example questions, so the next customer asking it is answered without a person."""
+    conversation = _conversation(public_id)
+    try:
+        if "reply" not in available_actions(conversation, request.user):
+            raise ActionRefused("claim_first", "Claim the conversation first.")
+        article_id = int(request.POST.get("article", ""))
+        question = agent_actions.last_customer_question(conversation.pk)
+        added = knowledge_actions.do_add_example_question(
+            article_id, question, conversation.language or "en"
+        )
+    except ActionRefused as refused:
+        return _refused(request, conversation, refused)
+    except ValueError as refused:  # not a number, or a question the article cannot take
+        detail = str(refused) if isinstance(refused, QuestionRefused) else "No such article."
+        return _refused(request, conversation, ActionRefused("bad_article", detail))
+    done = "Added to the article's questions." if added else "The article already lists it."
+    if _is_htmx(request):
+        return render(request, "inbox/conversation.html#alert", {"alert": done})
+    messages.success(request, done)
+    return redirect(conversation_url(conversation))
 
 
 @agent_required

@@ -1,9 +1,11 @@
-"""The knowledge app: help-centre articles and their full-text search."""
+"""The knowledge app: help-centre articles, their translations and their full-text search."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_save
 
 
 class KnowledgeConfig(AppConfig):
@@ -12,8 +14,27 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self) -> None:
-        from .fts_triggers import ensure_sqlite_fts_triggers
+        from .models import ArticleTranslation, KnowledgeArticle
 
-        post_migrate.connect(
-            ensure_sqlite_fts_triggers, sender=self, dispatch_uid="knowledge-fts-triggers"
-        )
+        post_save.connect(_article_saved, sender=KnowledgeArticle, dispatch_uid="kb-index-article")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _translation_changed,
+                sender=ArticleTranslation,
+                dispatch_uid=f"kb-index-translation-{signal is post_save}",
+            )
+
+
+def _article_saved(instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    # Fixtures loaded raw come with their entries, or are indexed by reindex_all.
+    if not raw:
+        from .index import article_changed
+
+        article_changed(instance.pk)
+
+
+def _translation_changed(instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        from .index import article_changed
+
+        article_changed(instance.article_id)

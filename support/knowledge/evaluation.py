@@ -19,7 +19,9 @@ from django.conf import settings
 
 from routing.classifier import read_intent
 from routing.control import parse_control_line
+from routing.language import detect_language
 from routing.policy import Signals, Thresholds, decide
+from routing.providers import get_provider
 from routing.providers.base import ProviderRequest
 from routing.providers.local import LocalProvider
 from routing.signals import negative_sentiment, said_not_helpful
@@ -160,6 +162,12 @@ def check_slugs(questions: Iterable[LabelledQuestion]) -> None:
             raise AnswersDataError(f"line {question.line}: no article {', '.join(unknown)}")
 
 
+def local_provider() -> LocalProvider:
+    provider = get_provider("local")
+    assert isinstance(provider, LocalProvider)
+    return provider
+
+
 def thresholds_from_settings() -> Thresholds:
     """The thresholds live answers use (the knowledge app sits below conversations, so it reads
     the settings itself)."""
@@ -179,7 +187,9 @@ def answer_without_model(
     intent = read_intent(question.text).match
     if intent is not None:
         return QuestionOutcome(question, (), HANDED_OFF, reason=intent.reason)
-    passages = search_passages(question.text)
+    # The label's language stands for the browser's, the hint a live conversation has.
+    language = detect_language(question.text, hint=question.language)
+    passages = search_passages(question.text, language=language)
     ranked = tuple(dict.fromkeys(slugs[p.article_id] for p in passages))
     signals = Signals(
         tier="fast",
@@ -193,7 +203,7 @@ def answer_without_model(
         request = ProviderRequest(
             tier="fast", model="local", system="", messages=[], passages=passages
         )
-        reply = LocalProvider(chunk_pause_s=0).compose(request)
+        reply = local_provider().compose(request)
         control = parse_control_line(reply.split("\n", 1)[0])
         decision = decide(replace(signals, control=control, stop_reason="end_turn"), thresholds)
     if decision.action != "answer":

@@ -1,268 +1,341 @@
-"""Knowledge retrieval: the database's own full-text index (SQLite FTS5 or PostgreSQL) finds
-candidate articles, then every passage is scored in Python, the same way on both, from 0 to 1."""
+"""Knowledge retrieval: which articles answer a question, in whatever language it is asked,
+and the passages to answer with, from the version in the customer's language.
+
+The database's full-text index (SQLite FTS5 ranked by `bm25()`, PostgreSQL ranked by
+`ts_rank_cd`) finds and orders the candidate entries: titles, passages and example questions of
+every language's version, stemmed per language (see routing.language and index.py). Each
+candidate article is then scored in Python from 0 to 1, the same way on both engines, so the
+score means the same everywhere and the answer threshold can be measured once (see
+docs/answers.md).
+"""
 
 from __future__ import annotations
 
-import functools
+import bisect
 import math
 import re
-import unicodedata
+import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
 
+from routing.language import DEFAULT_LANGUAGE, detect_language, terms
 from routing.providers.base import Passage
 
-# Function words and the filler of support chats ("I have a problem, where can I find
-# information about ...") say nothing about what is asked (English, with the commonest of
-# Spanish, French, German and Portuguese).
-STOP_WORDS = frozenset(
-    """a about after again all also am an and any anyone anything are as ask asking assist
-    assistance at be been before being but by can cant check checking could did didnt do does
-    doesnt doing don dont error errors find for from get getting go going got had has have
-    having he hello help her here hey hi him his how i id if im in info information into is
-    isnt issue issues it its ive just know like me might more most much my need no nor not now
-    of off ok okay on once only or other our out over own please pls possible problem problems
-    really same she should so some someone something such tell than thank thanks that the
-    their them then there these they thing this those through to too trouble try trying under
-    until up us very want was way we were what when where which while who whom why will with
-    wonder wondering wont would yes you your yours
-    el la los las un una unos de del y o que en por para con mi mis es son como cual cuando donde
-    le les se su sus al lo me te hola gracias quiero puedo
-    le la les un une des de du et ou que qui en pour par avec mon ma mes est sont comment quand
-    je tu il elle nous vous ils au aux ce cette bonjour merci veux peux
-    der die das ein eine und oder ist sind wie was wann wo ich du er sie wir ihr mein meine mit
-    fur von zu im am den dem des hallo danke kann mochte
-    o os um uma e ou que em por para com meu minha sao como quando onde eu ele ela nos ola obrigado
-    quero posso""".split()
-)
+from .index import ENTRY_TABLE, FTS5_TABLE, PG_DOCUMENT, passages_of
+from .synonyms import synonyms_of
+
 ARTICLE_TABLE = "knowledge_knowledgearticle"
-# SQLite: the FTS5 table of migration 0002, kept in sync with the articles by triggers.
-FTS5_TABLE = "knowledge_article_fts"
-# PostgreSQL: the tsvector column of migration 0003 (GIN-indexed, kept in sync by a trigger).
-# Its `simple` configuration neither stems nor drops words: stemming is ours, as on SQLite.
-PG_DOCUMENT = "search_document"
-# The engine's rank is only a first cut; the passages of this many articles are scored.
-CANDIDATE_ARTICLES = 50
+# The engine's rank is a first cut: this many best-ranked entries are scored.
+CANDIDATE_ENTRIES = 400
 # A chat message with more distinct words than this is not one question; the rest is ignored.
 MAX_QUESTION_TERMS = 24
-# Stems this long also meet longer words that begin with them (ship: shipment, cancel:
-# cancellation, deliver: delivery); shorter ones meet only their own forms (car is not card).
-MIN_PREFIX_LENGTH = 4
-# Prefix lookups each passage remembers (a bound on the memory of a long-running process).
-REMEMBERED_TERMS = 64
-# The share of a passage's score earned by its article's title matching the question.
-TITLE_SHARE = 0.25
+# Typo tolerance: a question word the index does not know is read as the index's closest word
+# at most this many edits away (one for words of 5 to 7 letters, two from 8 letters on).
+TYPO_MIN_LENGTH = 5
+# Two stems one of which begins with the other stand for each other from this length on.
+PREFIX_LENGTH = 5
+TYPO_TWO_EDITS_LENGTH = 8
+# A passage only earns this share of a full match: an example question or a title that says
+# what the customer said is better evidence than a paragraph that mentions the same words.
+PASSAGE_SHARE = 0.85
+# A second passage joins the answer when it matches the question nearly as well as the first
+# (standard and express delivery): one of them alone would be half the answer.
+SECOND_PASSAGE_SHARE = 0.75
 
-_WORD_RE = re.compile(r"[^\W_]+")
-# Order numbers, dates, prices and codes (NW-55501, 4.95, 2pm) name a case, not a topic, and
-# the two engines split them differently: questions are read without them.
+# Order numbers, dates, prices and codes (NW-55501, 4.95, 2pm) name a case, not a topic.
 _CHUNK_WITH_DIGIT_RE = re.compile(r"\S*\d\S*")
-_VOWELS = frozenset("aeiouy")
-# (suffix, letters of it to keep, shortest stem left); the first that fits is removed.
-_SUFFIXES = (
-    ("ingly", 0, 3),
-    ("edly", 0, 3),
-    ("ings", 0, 3),
-    ("ing", 0, 3),
-    ("ies", 1, 3),
-    ("ied", 1, 3),
-    ("ed", 0, 3),
-    ("es", 0, 3),
-    ("ly", 0, 4),
-    ("s", 0, 3),
-)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, as SQLite's `remove_diacritics` tokenizer reads text."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    return _WORD_RE.findall(fold(text))
-
-
-def stem(word: str) -> str:
-    """A light English suffix stripper, enough for ship/ships/shipping, exchange/exchanging
-    and country/countries to meet. A stem less a final "i" always begins its word, so the
-    engines find every form of it by prefix."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    for suffix, kept, shortest in _SUFFIXES:
-        base = len(word) - len(suffix)
-        if (
-            word.endswith(suffix)
-            and base >= shortest
-            and _VOWELS.intersection(word[:base])
-            and not (suffix == "s" and word.endswith(("ss", "us", "is")))
-        ):
-            word = word[: base + kept]
-            break
-    if len(word) > 3 and word[-1] == "y" and word[-2] not in _VOWELS:
-        word = word[:-1] + "i"  # delivery and deliveries
-    elif len(word) > 3 and word[-1] == "e":
-        word = word[:-1]  # exchange and exchanging
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _VOWELS:
-        word = word[:-1]  # shipp(ing) and ship
-    return word
-
-
-def prefix_of(term: str) -> str:
-    """What every word whose stem is `term` begins with (countri: countr-y, countr-ies)."""
-    return term[:-1] if len(term) > 3 and term.endswith("i") else term
-
-
-def question_terms(question: str) -> list[str]:
-    """The question's meaningful stems, each once, in order."""
-    unique: dict[str, None] = {}
-    for word in words(_CHUNK_WITH_DIGIT_RE.sub(" ", question)):
-        if len(word) > 1 and word not in STOP_WORDS:
-            unique[stem(word)] = None
-    return list(unique)[:MAX_QUESTION_TERMS]
-
-
-@functools.lru_cache(maxsize=4096)
-def passages_of(body: str) -> tuple[str, ...]:
-    # Keyed by the text itself, so an edited article is read afresh.
-    return tuple(p.strip() for p in re.split(r"\n\s*\n", body) if p.strip())
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The words of a title or passage, ready to be asked whether they mention a term."""
+    """Every published entry's terms, read once per change of the index: what the question's
+    words are corrected to, and how many article versions use each term (its rarity)."""
 
-    stems: frozenset[str]
-    words: frozenset[str]
-    # Terms already looked up by prefix (a scan of every word), and whether they matched:
-    # common questions ask about the same terms of the same passages again and again.
-    prefix_hits: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def of(cls, text: str) -> Vocabulary:
-        return _vocabulary(text)
-
-    def mentions(self, term: str) -> bool:
-        if term in self.stems:
-            return True
-        hit = self.prefix_hits.get(term)
-        if hit is None:
-            prefix = prefix_of(term)
-            hit = len(prefix) >= MIN_PREFIX_LENGTH and any(w.startswith(prefix) for w in self.words)
-            if len(self.prefix_hits) < REMEMBERED_TERMS:
-                self.prefix_hits[term] = hit
-        return hit
+    fingerprint: tuple[int, ...]
+    versions: int
+    version_frequency: dict[str, int]
+    by_language: dict[str, tuple[str, ...]]
 
 
-@functools.lru_cache(maxsize=16384)
-def _vocabulary(text: str) -> Vocabulary:
-    """Every question reads the same passages again: their words are worked out once (keyed by
-    the text itself, so an edited passage is read afresh)."""
-    found = words(text)
-    return Vocabulary(frozenset(stem(w) for w in found), frozenset(found))
+_vocabulary_lock = threading.Lock()
+_vocabulary: Vocabulary | None = None
 
 
-def idf(document_frequency: int, documents: int) -> float:
-    # Never zero, and highest for words no article uses: a question about them is not answered.
-    return math.log(1 + (documents + 1) / (document_frequency + 0.5))
-
-
-def score_passage(weights: dict[str, float], title: Vocabulary, passage: Vocabulary) -> float:
-    """The IDF-weighted share of the question's terms that the passage or its title mention,
-    with TITLE_SHARE of the score kept for what the title alone mentions."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    in_title = sum(w for t, w in weights.items() if title.mentions(t))
-    in_either = sum(w for t, w in weights.items() if title.mentions(t) or passage.mentions(t))
-    score = (1 - TITLE_SHARE) * in_either / total + TITLE_SHARE * in_title / total
-    return round(min(1.0, score), 4)
-
-
-def _engine_query(prefixes: list[str]) -> str:
-    # Prefixes are letters only (see _WORD_RE), so no question reads as query syntax.
-    if connection.vendor == "postgresql":
-        return " | ".join(f"{p}:*" for p in prefixes)
-    return " OR ".join(f'"{p}"*' for p in prefixes)
-
-
-# The SQL below is built from this module's constants only; questions travel as parameters.
-def _match_sql() -> str:
-    """Published articles the full-text index matches with the query in %s."""
-    if connection.vendor == "postgresql":
-        return (
-            f"SELECT id, title, body FROM {ARTICLE_TABLE} "  # noqa: S608
-            f"WHERE published AND {PG_DOCUMENT} @@ to_tsquery('simple', %s)"
-        )
-    return (
-        f"SELECT a.id, a.title, a.body FROM {FTS5_TABLE} "  # noqa: S608
-        f"JOIN {ARTICLE_TABLE} a ON a.id = {FTS5_TABLE}.rowid "
-        f"WHERE {FTS5_TABLE} MATCH %s AND a.published"
-    )
-
-
-def document_frequencies(terms: list[str]) -> tuple[int, list[int]]:
-    """The number of published articles, and for each term how many have a word beginning
-    with it: one trip to the index, nothing cached, so every edit counts at once."""
-    counts = [f"(SELECT count(*) FROM {ARTICLE_TABLE} WHERE published)"]  # noqa: S608
-    counts += [f"(SELECT count(*) FROM ({_match_sql()}) m)"] * len(terms)  # noqa: S608
+def vocabulary() -> Vocabulary:
+    """The index's vocabulary, read again whenever an entry or an article changed: a save
+    rebuilds an article's entries under new ids, so their count, ids and lengths tell (ids
+    alone may come back after a rollback on SQLite)."""
+    global _vocabulary
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT " + ", ".join(counts), [_engine_query([prefix_of(t)]) for t in terms]
+            f"SELECT count(*), coalesce(max(e.id), 0), coalesce(sum(e.id), 0), "  # noqa: S608
+            f"coalesce(sum(length(e.terms)), 0), "
+            f"(SELECT count(*) FROM {ARTICLE_TABLE} WHERE published) FROM {ENTRY_TABLE} e"
         )
-        documents, *frequencies = cursor.fetchone()
-    return documents, frequencies
+        fingerprint = tuple(cursor.fetchone())
+        current = _vocabulary
+        if current is not None and current.fingerprint == fingerprint:
+            return current
+        cursor.execute(
+            f"SELECT e.article_id, e.language, e.terms FROM {ENTRY_TABLE} e "  # noqa: S608
+            f"JOIN {ARTICLE_TABLE} a ON a.id = e.article_id WHERE a.published"
+        )
+        rows = cursor.fetchall()
+    seen: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    words: dict[str, set[str]] = defaultdict(set)
+    for article_id, language, entry_terms in rows:
+        for term in entry_terms.split():
+            seen[term].add((article_id, language))
+            words[language].add(term)
+    loaded = Vocabulary(
+        fingerprint=fingerprint,
+        versions=len({(a, lang) for a, lang, _ in rows}),
+        version_frequency={term: len(versions) for term, versions in seen.items()},
+        by_language={language: tuple(sorted(found)) for language, found in words.items()},
+    )
+    with _vocabulary_lock:
+        _vocabulary = loaded
+    return loaded
 
 
-def candidate_articles(terms: list[str]) -> list[tuple[int, str, str]]:
-    """(id, title, body) of the published articles that mention any term, best ranked first."""
-    query = _engine_query(sorted({prefix_of(t) for t in terms}))
+def variants(term: str, language: str, known: Vocabulary) -> frozenset[str]:
+    """The index's terms that stand for a question term: itself; the terms one of which begins
+    with the other, from PREFIX_LENGTH letters on (Snowball leaves "regist" for registering and
+    "registr" for registration); the synonyms of synonyms.py; and when none of these is known,
+    its closest spelling (a typo), in the question's language or English."""
+    languages = tuple(dict.fromkeys((language, DEFAULT_LANGUAGE)))
+    found = {term} | synonyms_of(term, language)
+    for vocabulary_language in languages:
+        choices = known.by_language.get(vocabulary_language, ())
+        for word in list(found):
+            if len(word) < PREFIX_LENGTH:
+                continue
+            start = bisect.bisect_left(choices, word)
+            while start < len(choices) and choices[start].startswith(word):
+                found.add(choices[start])
+                start += 1
+            found.update(
+                word[:k]
+                for k in range(PREFIX_LENGTH, len(word))
+                if word[:k] in known.version_frequency
+            )
+    found = {word for word in found if word in known.version_frequency}
+    if found or len(term) < TYPO_MIN_LENGTH:
+        return frozenset(found)
+    edits = 2 if len(term) >= TYPO_TWO_EDITS_LENGTH else 1
+    for vocabulary_language in languages:
+        choices = known.by_language.get(vocabulary_language, ())
+        match = extractOne(term, choices, scorer=Levenshtein.distance, score_cutoff=edits)
+        if match is not None:
+            return frozenset({match[0]})
+    return frozenset()
+
+
+def question_terms(question: str, language: str) -> list[str]:
+    """The question's meaningful stems in its language, each once, in order."""
+    return list(dict.fromkeys(terms(_CHUNK_WITH_DIGIT_RE.sub(" ", question), language)))[
+        :MAX_QUESTION_TERMS
+    ]
+
+
+def idf(frequency: int, versions: int) -> float:
+    # Never zero, and highest for terms no article uses.
+    return math.log(1 + (versions + 1) / (frequency + 0.5))
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    article_id: int
+    language: str
+    kind: str
+    position: int
+    text: str
+    terms: frozenset[str]
+
+
+@dataclass
+class ArticleMatch:
+    """How well one article answers the question, and through which of its entries."""
+
+    article_id: int
+    score: float = 0.0
+    matched_by: str = ""  # "question", "title" or "passage": what earned the score
+    matched_language: str = ""
+    evidence: frozenset[str] = field(default_factory=frozenset)  # terms of what matched
+
+
+def _candidates(query_terms: list[str]) -> list[Entry]:
+    """Entries of published articles that contain any term, the engine's best first."""
     if connection.vendor == "postgresql":
-        rank = f"ts_rank_cd({PG_DOCUMENT}, to_tsquery('simple', %s)) DESC"
-        params: list[Any] = [query, query, CANDIDATE_ARTICLES]
+        query = " | ".join(query_terms)
+        sql = (
+            f"SELECT e.id, e.article_id, e.language, e.kind, e.position, e.text, e.terms "  # noqa: S608
+            f"FROM {ENTRY_TABLE} e JOIN {ARTICLE_TABLE} a ON a.id = e.article_id "
+            f"WHERE a.published AND e.{PG_DOCUMENT} @@ to_tsquery('simple', %s) "
+            f"ORDER BY ts_rank_cd(e.{PG_DOCUMENT}, to_tsquery('simple', %s)) DESC, e.id LIMIT %s"
+        )
+        params: list[str | int] = [query, query, CANDIDATE_ENTRIES]
     else:
-        rank = f"bm25({FTS5_TABLE})"
-        params = [query, CANDIDATE_ARTICLES]
+        query = " OR ".join(f'"{term}"' for term in query_terms)
+        sql = (
+            f"SELECT e.id, e.article_id, e.language, e.kind, e.position, e.text, e.terms "  # noqa: S608
+            f"FROM {FTS5_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS5_TABLE}.rowid "
+            f"JOIN {ARTICLE_TABLE} a ON a.id = e.article_id "
+            f"WHERE {FTS5_TABLE} MATCH %s AND a.published ORDER BY bm25({FTS5_TABLE}), e.id "
+            f"LIMIT %s"
+        )
+        params = [query, CANDIDATE_ENTRIES]
     with connection.cursor() as cursor:
-        cursor.execute(f"{_match_sql()} ORDER BY {rank}, id LIMIT %s", params)
-        return cursor.fetchall()
+        cursor.execute(sql, params)
+        return [
+            Entry(id, article_id, language, kind, position, text, frozenset(terms.split()))
+            for id, article_id, language, kind, position, text, terms in cursor.fetchall()
+        ]
 
 
-def search_passages(question: str, limit: int | None = None) -> list[Passage]:
-    """The passages (paragraphs of published articles) that best answer a question, best
-    first, at most `limit` (LADDER_KB_PASSAGES by default).
+def rank_articles(
+    question: str, language: str
+) -> tuple[list[ArticleMatch], dict[str, float], dict[str, frozenset[str]]]:
+    """The articles that answer `question`, best first; the weight of each question term; and
+    the index's terms that stand for each (see `variants`)."""
+    known = vocabulary()
+    weights: dict[str, float] = {}
+    stand_for: dict[str, frozenset[str]] = {}
+    for term in question_terms(question, language):
+        found = variants(term, language, known)
+        # The term's own rarity when the index knows it, else its commonest stand-in's. A word
+        # no article uses still counts against every article: the help centre lacks it.
+        frequency = known.version_frequency.get(
+            term, max((known.version_frequency[v] for v in found), default=0)
+        )
+        weights[term] = idf(frequency, known.versions)
+        stand_for[term] = found
+    indexed = sorted(set().union(*stand_for.values())) if stand_for else []
+    if not indexed:
+        return [], weights, stand_for
+    total = sum(weights.values())
+    matches: dict[int, ArticleMatch] = {}
+    titles: dict[tuple[int, str], frozenset[str]] = {}
+    entries = _candidates(indexed)
+    for entry in entries:
+        if entry.kind == "title":
+            titles[(entry.article_id, entry.language)] = entry.terms
+    for entry in entries:
+        if entry.kind == "passage":
+            # A passage is read with its title: "How long does shipping take?" + "3 to 5 days".
+            words = entry.terms | titles.get((entry.article_id, entry.language), frozenset())
+            said = [t for t, found in stand_for.items() if found & words]
+            score = PASSAGE_SHARE * sum(weights[t] for t in said) / total
+        else:
+            # Both ways: the question says what the example says, and the example says what
+            # the question asks (a long question matching a short title is not a full match).
+            said = [t for t, found in stand_for.items() if found & entry.terms]
+            covered = entry.terms & set().union(*(stand_for[t] for t in said)) if said else set()
+            question_share = sum(weights[t] for t in said) / total
+            example_share = len(covered) / len(entry.terms)
+            score = math.sqrt(question_share * example_share)
+        match = matches.setdefault(entry.article_id, ArticleMatch(entry.article_id))
+        # Ties go to the customer's language, then to the entry the engine ranked first.
+        if score > match.score + 1e-9 or (
+            abs(score - match.score) <= 1e-9
+            and entry.language == language
+            and match.matched_language != language
+        ):
+            match.score = score
+            match.matched_by = entry.kind
+            match.matched_language = entry.language
+            match.evidence = entry.terms
+    ranked = sorted(matches.values(), key=lambda m: (-round(m.score, 6), m.article_id))
+    for match in ranked:
+        match.score = round(min(1.0, match.score), 4)
+    return ranked, weights, stand_for
 
-    A score is the IDF-weighted share of the question's words that the passage and its title
-    mention (see `score_passage`): 1 when they mention every one, low when they mention only
-    words many articles use, while the question's rare or unknown words go unmentioned. It is
-    computed here, not by the engine, so it means the same on SQLite and PostgreSQL.
+
+def _answer_versions(article_ids: list[int], language: str) -> dict[int, tuple[str, str, str, str]]:
+    """(slug, language, title, body) of each article in `language` when it has that version,
+    else in English."""
+    from .models import ArticleTranslation, KnowledgeArticle
+
+    found = {
+        pk: (slug, DEFAULT_LANGUAGE, title, body)
+        for pk, slug, title, body in KnowledgeArticle.objects.filter(
+            pk__in=article_ids
+        ).values_list("pk", "slug", "title", "body")
+    }
+    if language != DEFAULT_LANGUAGE:
+        for pk, title, body in ArticleTranslation.objects.filter(
+            article_id__in=article_ids, language=language
+        ).values_list("article_id", "title", "body"):
+            found[pk] = (found[pk][0], language, title, body)
+    return found
+
+
+def answer_passages(body: str, language: str, wanted: list[tuple[float, frozenset[str]]]) -> str:
+    """The paragraph of `body` that says most of what is wanted (weighted groups of terms, each
+    counted once whichever of its terms a paragraph uses), with a second one when it says nearly
+    as much (one alone would be half the answer), in the article's order."""
+    paragraphs = passages_of(body)
+    if not paragraphs:
+        return ""
+    scored = []
+    for position, paragraph in enumerate(paragraphs):
+        words = set(terms(paragraph, language))
+        scored.append((sum(weight for weight, group in wanted if group & words), position))
+    best_score, best = max(scored, key=lambda pair: (pair[0], -pair[1]))
+    if best_score <= 0:
+        return paragraphs[0]  # articles open with their main answer
+    chosen = [best]
+    runners = [pair for pair in scored if pair[1] != best]
+    if runners:
+        second_score, second = max(runners, key=lambda pair: (pair[0], -pair[1]))
+        if second_score >= SECOND_PASSAGE_SHARE * best_score:
+            chosen.append(second)
+    return "\n\n".join(paragraphs[i] for i in sorted(chosen))
+
+
+def search_passages(
+    question: str, limit: int | None = None, language: str | None = None
+) -> list[Passage]:
+    """The passages that best answer a question, one per article, best first, at most `limit`
+    (LADDER_KB_PASSAGES by default), in `language` (detected from the question when not given)
+    where the article has that version.
+
+    A passage's score is its article's: how fully the question and the article's best example
+    question, title or passage say the same thing (see `rank_articles`), from 0 to 1.
     """
     limit = settings.LADDER_KB_PASSAGES if limit is None else limit
-    terms = question_terms(question)
-    if not terms or limit <= 0:
+    if limit <= 0 or not question.strip():
         return []
-    documents, frequencies = document_frequencies(terms)
-    if not any(frequencies):
+    language = language or detect_language(question)
+    ranked, weights, stand_for = rank_articles(question, language)
+    ranked = [match for match in ranked if match.score > 0][:limit]
+    if not ranked:
         return []
-    weights = {t: idf(df, documents) for t, df in zip(terms, frequencies, strict=True)}
-    ranked: list[tuple[tuple[float, float, int, int, int], Passage]] = []
-    for article_id, title, body in candidate_articles(
-        [t for t, df in zip(terms, frequencies, strict=True) if df]
-    ):
-        title_vocabulary = Vocabulary.of(title)
-        for index, text in enumerate(passages_of(body)):
-            vocabulary = Vocabulary.of(text)
-            score = score_passage(weights, title_vocabulary, vocabulary)
-            if score <= 0:
-                continue
-            # Ties go to the passage that itself says more of the question, then to the earlier
-            # one (articles open with their main answer), then to the shorter one: decided here,
-            # not by the engines' ranks, so both backends agree.
-            said = sum(w for t, w in weights.items() if vocabulary.mentions(t))
-            key = (-score, -said, index, len(text), article_id)
-            ranked.append((key, Passage(article_id, title, text, score)))
-    ranked.sort(key=lambda pair: pair[0])
-    return [passage for _, passage in ranked[:limit]]
+    versions = _answer_versions([m.article_id for m in ranked], language)
+    passages = []
+    for match in ranked:
+        slug, answer_language, title, body = versions[match.article_id]
+        # The passage is chosen by the question's words and by those of what matched it, in
+        # the answer's language: an example question in Spanish picks a Spanish paragraph.
+        wanted = [(1.0, frozenset({term})) for term in match.evidence]
+        if answer_language == language:
+            wanted += [(weights[t], found | {t}) for t, found in stand_for.items()]
+        text = answer_passages(body, answer_language, wanted)
+        passages.append(
+            Passage(
+                match.article_id,
+                title,
+                text,
+                match.score,
+                language=answer_language,
+                slug=slug,
+                matched_by=match.matched_by,
+            )
+        )
+    return passages

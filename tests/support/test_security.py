@@ -57,6 +57,7 @@ def test_deploy_checks_pass_with_production_settings():
         **os.environ,
         "LADDER_PRODUCTION": "1",
         "SECRET_KEY": "k" * 20 + "production-only-secret-0123456789-abcdefghij",
+        "LADDER_AUDIT_KEY": "a" * 20 + "production-only-audit-key-0123456789",
         "ALLOWED_HOSTS": "support.example.com",
     }
     env.pop("DATABASE_URL", None)
@@ -73,7 +74,7 @@ def test_deploy_checks_pass_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "LADDER_PRODUCTION": "1"}
+    env = {**os.environ, "LADDER_PRODUCTION": "1", "LADDER_AUDIT_KEY": "audit-key"}
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -85,3 +86,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    env = {**os.environ, "LADDER_PRODUCTION": "1", "SECRET_KEY": "s" * 50}
+    env.pop("LADDER_AUDIT_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "LADDER_AUDIT_KEY" in result.stderr

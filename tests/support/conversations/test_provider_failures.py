@@ -183,7 +183,7 @@ async def test_same_first_question_is_answered_from_the_cache_without_a_model(
     fake_anthropic.script(reply(0.9, "Cached answer text."))
     socket, _, _, _ = await ask("How long does shipping take?", "message_end")
     await socket.disconnect()
-    socket, welcome, ack, frames = await ask("how long does SHIPPING take", "message_end")
+    socket, welcome, ack, frames = await ask("how long does  SHIPPING take?", "message_end")
     assert streamed_text(frames, ack["seq"] + 1) == "Cached answer text."
     assert len(fake_anthropic.requests) == 1
     _, _, events = await story(welcome["conversation"])

@@ -30,7 +30,14 @@ def test_reply_is_stored_as_the_agents_message_and_audited(client, dana):
     )
     event = AuditEvent.objects.get(conversation=conversation, kind="message.agent")
     assert event.actor == "agent:dana"
-    assert event.data == {"seq": reply.seq, "agent": "dana", "chars": len(reply.text)}
+    assert event.data == {
+        "seq": reply.seq,
+        "agent": "dana",
+        "chars": len(reply.text),
+        # The keyed digest of the reply's text: editing what the agent said shows.
+        "text_seq": reply.seq,
+        "text_digest": reply.text_mac,
+    }
 
 
 def test_reply_over_htmx_returns_the_transcript_entry(client, dana):

@@ -1,9 +1,9 @@
-"""Knowledge search: the right passage for a question, a low score for what the help centre
-does not cover, query syntax harmless, and every edit seen by the next search."""
+"""Knowledge search: the right article for a question in any of the five languages, answered
+from the customer's language's version, a low score for what the help centre does not cover,
+query syntax harmless, and every edit seen by the next search."""
 
 from __future__ import annotations
 
-import math
 import uuid
 
 import pytest
@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from support.knowledge.models import KnowledgeArticle
-from support.knowledge.search import question_terms, search_passages, stem
+from routing.language import stem
+from support.knowledge.models import ArticleTranslation, KnowledgeArticle
+from support.knowledge.search import question_terms, search_passages
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def best_title(question: str) -> str | None:
         ("how much does shipping cost", "Delivery options and shipping costs"),
         ("I forgot my password", "I forgot my password"),
         ("which payment methods do you take", "Which payment methods do you accept?"),
-        ("When do I get my refund", "When will I get my refund?"),
+        ("how long until my refund arrives", "When will I get my refund?"),
         ("How do I wash my waterproof jacket", "Caring for waterproof jackets"),
         ("How do I delete my account?", "Deleting your account and personal data"),
         ("Can I cancel my order?", "Cancelling an order"),
@@ -53,6 +54,8 @@ def best_title(question: str) -> str | None:
         ("I want to check the status of my refund", "When will I get my refund?"),
         ("cancel my newsletter subscription", "Newsletter subscription"),
         ("how do I register", "Creating an account"),
+        # A new customer's question with more in it than the question.
+        ("What's your return policy? The jacket I got doesn't fit.", "Our return policy"),
     ],
 )
 def test_typical_question_finds_its_article_with_a_score_well_above_half(question, title):
@@ -72,9 +75,10 @@ def test_typical_question_finds_its_article_with_a_score_well_above_half(questio
         "Tell me a joke about the weather",
     ],
 )
-def test_unrelated_question_scores_below_the_retrieval_floor(question, settings):
+def test_unrelated_question_is_never_answered_from_the_help_centre(question, settings):
     load_help_centre()
-    assert all(p.score < settings.LADDER_RETRIEVAL_FLOOR for p in search_passages(question))
+    passages = search_passages(question)
+    assert all(p.score < settings.LADDER_LOCAL_CONFIDENCE_THRESHOLD for p in passages)
 
 
 @pytest.mark.parametrize(
@@ -106,29 +110,50 @@ def test_any_text_at_all_is_a_safe_question(question):
     assert all(0 < p.score <= 1 for p in passages)
 
 
-def test_the_score_is_the_idf_weighted_share_of_the_question_the_passage_and_title_mention():
-    make_article("Shipping times", "Standard shipping takes 3 to 5 days.\n\nExpress takes 1 day.")
+def test_an_example_question_that_says_what_the_customer_says_is_a_full_match():
+    make_article(
+        "Shipping times",
+        "Standard shipping takes 3 to 5 days.\n\nExpress takes 1 day.",
+        questions="When will my parcel arrive?",
+    )
     make_article("Gift cards", "Gift cards never expire.")
-    # "long" is in no article (weight ln 7), "ship" and "take" in one of two (ln 3 each); the
-    # title mentions "ship", the passage "ship" and "take"; a quarter of the score is the title's.
-    total = math.log(7) + 2 * math.log(3)
-    expected = 0.75 * (2 * math.log(3)) / total + 0.25 * math.log(3) / total
-    first, second = search_passages("How long does shipping take?")
-    # The same number on SQLite and PostgreSQL: it is computed from words, not by the engine.
-    assert first.score == pytest.approx(expected, abs=1e-4)
-    assert first.text == "Standard shipping takes 3 to 5 days."
-    # Same score through the title, but the first paragraph says more of the question itself.
-    assert (second.text, second.score) == ("Express takes 1 day.", first.score)
+    [best] = search_passages("when will my parcel arrive", limit=1)
+    # Every word of the question is in the example and every word of the example in the
+    # question: the same number on SQLite and PostgreSQL (computed from words, not the engine).
+    assert (best.score, best.matched_by) == (1.0, "question")
 
 
-def test_passages_are_paragraphs_best_first_at_most_limit(settings):
+def test_a_long_question_matching_a_short_title_is_not_a_full_match():
+    make_article("Gift cards", "Gift cards never expire.")
+    make_article("Shipping times", "Standard shipping takes 3 to 5 days.")
+    [best] = search_passages("can I pay for a kayak rental with gift cards", limit=1)
+    assert best.title == "Gift cards"
+    assert 0 < best.score < 0.8
+
+
+def test_one_passage_per_article_best_first_at_most_limit(settings):
     load_help_centre()
     passages = search_passages("shipping costs", limit=4)
     assert len(passages) == 4
+    assert len({p.article_id for p in passages}) == 4
     assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
-    assert all("\n\n" not in p.text for p in passages)
     settings.LADDER_KB_PASSAGES = 2
     assert len(search_passages("shipping costs")) == 2
+
+
+def test_two_paragraphs_that_each_answer_half_come_together():
+    load_help_centre()
+    [best] = search_passages("How long does delivery take?", limit=1)
+    # Standard and express delivery: either alone would be half the answer.
+    assert best.text.startswith("Standard shipping takes 3 to 5 business days")
+    assert "Express shipping takes 1 to 2 business days" in best.text
+
+
+def test_a_question_about_one_thing_gets_one_paragraph():
+    load_help_centre()
+    [best] = search_passages("Do you accept PayPal?", limit=1)
+    assert best.text.startswith("We accept Visa")
+    assert "\n\n" not in best.text
 
 
 def test_unpublished_articles_are_never_returned():
@@ -164,13 +189,12 @@ def test_passages_read_before_an_edit_are_scored_by_the_new_text_after_it():
     assert search_passages("gift cards valid")[0].score < 1
 
 
-def test_an_edit_made_in_sql_is_seen_too():
-    # The index follows the table itself (triggers on SQLite, an expression index on
-    # PostgreSQL), so bulk updates that skip save() cannot leave it stale.
+def test_an_edit_made_in_sql_is_seen_after_rebuilding_the_index():
+    # Bulk SQL skips save(), which rebuilds an article's entries: the command catches up.
     article = make_article("Gift cards", "Gift cards are valid for 2 years.")
     KnowledgeArticle.objects.filter(pk=article.pk).update(title="Vouchers")
+    call_command("rebuild_search_index", verbosity=0)
     assert best_title("vouchers") == "Vouchers"
-    assert best_title("gift cards") == "Vouchers"
 
 
 def test_a_deleted_article_is_no_longer_found():
@@ -185,28 +209,65 @@ def test_order_numbers_and_prices_in_a_question_do_not_change_the_answer():
     assert noisy == plain
 
 
-def test_word_forms_meet_on_one_stem():
-    assert stem("shipping") == stem("ships") == stem("shipped") == stem("ship")
-    assert stem("returned") == stem("returns") == stem("returning") == stem("return")
-    assert stem("exchange") == stem("exchanges") == stem("exchanging")
-    assert stem("country") == stem("countries")
-    assert stem("address") == stem("addresses")
-    assert stem("status") == "status"
+def test_word_forms_meet_on_one_snowball_stem_per_language():
+    assert stem("shipping", "en") == stem("ships", "en") == stem("shipped", "en")
+    assert stem("returned", "en") == stem("returns", "en") == stem("return", "en")
+    assert stem("country", "en") == stem("countries", "en")
+    assert stem("devoluciones", "es") == stem("devolución", "es")
+    assert stem("bestellungen", "de") == stem("bestellung", "de")
 
 
 def test_stop_words_and_punctuation_are_not_question_terms():
-    assert question_terms("How do I return my item, please?!") == ["return", "item"]
-    assert question_terms("What is it?") == []
+    assert question_terms("How do I return my item, please?!", "en") == ["return", "item", "pleas"]
+    # Snowball stems, not words: "please" is "pleas", as in every version the index holds.
+    assert question_terms("What is it?", "en") == []
+    assert question_terms("¿Dónde está el pedido?", "es") == ["ped"]
 
 
 @pytest.mark.parametrize("question", ["¿Y el envío?", "y el envio", "ENVÍO"])
 def test_accents_match_with_or_without_them_on_either_engine(question):
-    make_article("Envíos a Canarias", "El envío a Canarias tarda cinco días hábiles.")
-    make_article("Devoluciones", "Puede devolver un artículo durante treinta días.")
-    assert best_title(question) == "Envíos a Canarias"
+    spanish(
+        make_article("Shipping to the Canaries", "Shipping takes five days."),
+        "Envíos a Canarias",
+        "El envío a Canarias tarda cinco días hábiles.",
+    )
+    spanish(
+        make_article("Returns", "Return an item within thirty days."),
+        "Devoluciones",
+        "Puede devolver un artículo durante treinta días.",
+    )
+    # The widget's browser language says Spanish: "y el envio" alone could be Portuguese.
+    [best] = search_passages(question, limit=1, language="es")
+    assert best.title == "Envíos a Canarias"
 
 
-def test_an_unaccented_article_is_found_by_an_accented_question():
-    make_article("Facturas", "La factura llega por correo electronico al dia siguiente.")
-    make_article("Envíos", "El envío tarda cinco días.")
-    assert best_title("¿Electrónico?") == "Facturas"
+def spanish(article: KnowledgeArticle, title: str, body: str, questions: str = "") -> None:
+    ArticleTranslation.objects.create(
+        article=article, language="es", title=title, body=body, questions=questions
+    )
+
+
+def test_a_spanish_question_gets_the_spanish_version():
+    article = make_article("Gift cards", "Gift cards are valid for 2 years.")
+    spanish(article, "Tarjetas regalo", "Las tarjetas regalo son válidas durante 2 años.")
+    [best] = search_passages("¿Cuánto tiempo son válidas las tarjetas regalo?", limit=1)
+    assert (best.title, best.language) == ("Tarjetas regalo", "es")
+    assert best.text == "Las tarjetas regalo son válidas durante 2 años."
+
+
+def test_a_question_in_a_language_the_article_lacks_gets_the_english_version():
+    make_article("Gift cards", "Gift cards are valid for 2 years.", questions="gift card")
+    [best] = search_passages("Wie lange ist meine Gift Card gültig?", limit=1, language="de")
+    assert (best.title, best.language) == ("Gift cards", "en")
+
+
+def test_a_typo_still_finds_the_word():
+    load_help_centre()
+    assert best_title("I forgot my pasword") == "I forgot my password"
+    assert best_title("how do i cancell my ordr") == "Cancelling an order"
+
+
+def test_a_synonym_finds_the_article_that_uses_the_other_word():
+    make_article("Invoices", "Your invoice is attached to the confirmation email.")
+    make_article("Gift cards", "Gift cards are valid for 2 years.")
+    assert best_title("where is my receipt") == "Invoices"

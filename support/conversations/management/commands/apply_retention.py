@@ -1,4 +1,5 @@
-"""`manage.py apply_retention`: erase conversations older than LADDER_RETENTION_DAYS."""
+"""`manage.py apply_retention`: erase conversations older than LADDER_RETENTION_DAYS, and
+again those a customer wrote to after an earlier erasure once that, too, is that old."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F, Q
 from django.utils import timezone
 
-from support.conversations.actions import ERASED_TEXT, do_erase_conversation
+from support.conversations.actions import do_erase_conversation
 from support.conversations.models import Conversation
 
 
@@ -27,11 +29,13 @@ class Command(BaseCommand):
             self.stdout.write("Retention is off (0 days): nothing erased.")
             return
         cutoff = timezone.now() - timedelta(days=days)
+        # Never erased, or written to since the last erasure (a customer who came back);
+        # one erased and left alone since is not erased again on every run.
         ids = list(
             Conversation.objects.filter(updated_at__lt=cutoff)
-            .exclude(messages__text=ERASED_TEXT)
+            .filter(Q(erased_at__isnull=True) | Q(updated_at__gt=F("erased_at")))
+            .order_by("pk")
             .values_list("pk", flat=True)
-            .distinct()
         )
         for number, conversation_id in enumerate(ids, 1):
             do_erase_conversation(conversation_id, actor="system", why=f"retention_{days}_days")

@@ -33,13 +33,14 @@ class Command(BaseCommand):
                 raise CommandError(f"{who!r} is not a valid email address.") from None
             conversations = Conversation.objects.filter(customer_email__iexact=who)
         else:
-            public_id = read_token(who)
-            if public_id is None:
+            # However old the token, or revoked: the customer may ask long after they chatted.
+            claim = read_token(who)
+            if claim is None:
                 raise CommandError(
                     "Give the customer's email address or a conversation token "
                     "(the token is signed; this one is not valid)."
                 )
-            conversations = Conversation.objects.filter(public_id=public_id)
+            conversations = Conversation.objects.filter(public_id=claim.public_id)
         ids = list(conversations.values_list("pk", flat=True))
         if not ids:
             raise CommandError(f"No conversation found for {who!r}; nothing was erased.")

@@ -1,4 +1,5 @@
-"""`manage.py verify_audit`: check every conversation's audit hash chain; non-zero on a break."""
+"""`manage.py verify_audit`: check every conversation's keyed audit chain and messages, and that
+no conversation is missing from the site-wide ledger; non-zero on a break."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from support.conversations.audit import verify_chain
-from support.conversations.models import AuditEvent, Conversation
+from support.conversations.audit import verify_chain, verify_ledger
+from support.conversations.models import AuditEvent, AuditLedger, Conversation, Message
 from support.conversations.tokens import read_token
 
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         conversations = Conversation.objects.order_by("pk")
         if options["conversation"]:
             wanted = options["conversation"]
-            public_id = read_token(wanted) or wanted
+            claim = read_token(wanted)
+            public_id = claim.public_id if claim else wanted
             try:
                 conversations = conversations.filter(public_id=public_id)
                 found = conversations.exists()
@@ -33,18 +35,31 @@ class Command(BaseCommand):
             if not found:
                 raise CommandError(f"No conversation {wanted!r}: give a public id or a token.")
         total = conversations.count()
-        problems = []
-        checked_events = 0
+        problems: list[object] = []
+        checked_events = checked_messages = 0
         for number, conversation in enumerate(conversations.iterator(chunk_size=500), 1):
-            events = AuditEvent.objects.filter(conversation=conversation).order_by("index", "pk")
-            chain = list(events)
-            checked_events += len(chain)
-            problems.extend(verify_chain(conversation, chain))
+            events = list(
+                AuditEvent.objects.filter(conversation=conversation).order_by("index", "pk")
+            )
+            messages = list(Message.objects.filter(conversation=conversation).order_by("seq"))
+            checked_events += len(events)
+            checked_messages += len(messages)
+            problems.extend(verify_chain(conversation, events, messages))
             if total > 1000 and number % 1000 == 0:
                 self.stderr.write(f"… {number}/{total} conversations checked")
+        ledger_note = ""
+        if not options["conversation"]:
+            # The whole site: no conversation may be missing from the ledger.
+            serials = Conversation.objects.values_list("audit_serial", flat=True)
+            problems.extend(f"site: {p}" for p in verify_ledger(serials.iterator()))
+            ledger = AuditLedger.objects.filter(pk=1).first()
+            ledger_note = f"; ledger: {ledger.conversations if ledger else 0} begun"
         for problem in problems:
             self.stdout.write(self.style.ERROR(f"BROKEN {problem}"))
-        summary = f"{total} conversations, {checked_events} events checked"
+        summary = (
+            f"{total} conversations, {checked_events} events, {checked_messages} messages checked"
+            f"{ledger_note}"
+        )
         if problems:
             raise CommandError(f"Audit trail broken: {len(problems)} problem(s); {summary}.")
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {summary}."))
