@@ -58,3 +58,21 @@ def test_spanish_browser_gets_the_widget_and_system_messages_in_spanish(live_dap
         timeout=WAIT_MS
     )
     expect(page.get_by_role("button", name="Ocultar el chat")).to_be_visible()
+
+
+def test_spanish_question_gets_a_local_answer_in_spanish(live_daphne, browser):
+    page = open_store_in_spanish(browser, live_daphne)
+    page.get_by_role("button", name="Chatea con nosotros").click()
+    chat = page.get_by_role("dialog", name="Atención al cliente de Northwind Outfitters")
+    box = chat.get_by_role("textbox", name="Tu mensaje")
+    box.fill("¿Cuánto tarda el envío?")
+    box.press("Enter")
+    log = chat.get_by_role("log", name="Conversación")
+    answer = log.locator(".msg.assistant")
+    expect(answer).to_contain_text(re.compile(r"tarda de \d a \d días hábiles"), timeout=WAIT_MS)
+    expect(log.locator(".msg.streaming")).to_have_count(0, timeout=WAIT_MS)
+    expect(answer.locator(".who")).to_have_text("Asistente")
+    expect(log).to_contain_text("¿Ha respondido eso a tu pregunta?")
+    expect(log.get_by_role("button", name="Sí, eso lo ha resuelto")).to_be_visible()
+    stored = Message.objects.get(role="assistant")
+    assert "días hábiles" in stored.text
