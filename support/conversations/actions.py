@@ -29,11 +29,11 @@ from .audit import (
     seal_message,
     text_digest_data,
 )
+from .i18n import speaking
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .rows import insert_row_returning_pk, select_instance, select_values, update_row
 from .state import TransitionRefused, check_transition
-from .i18n import speaking
 from .status_text import customer_status_detail
 
 MAX_MESSAGE_CHARS = 4000
