@@ -47,21 +47,30 @@ class _Rule:
 
 def detect_intent(text: str) -> IntentMatch | None:
     """The first rule that matches the customer's message, or None when the bot may answer."""
+    return read_rules(text)[0]
+
+
+def read_rules(text: str) -> tuple[IntentMatch | None, str | None]:
+    """The first rule that matches, and else the first rule whose ``unless`` kept the message
+    with the bot ("ask an agent how to ...", "is the live chat open"): the rules' word that no
+    one is asked for, which a trained classifier must not overrule."""
     tokens, words, starts, origins = _corrected_words(text)
     if not words:
-        return None
+        return None, None
     corrected = " ".join(words)
+    vetoed_by = None
     for rule in _RULES:
         for match in rule.pattern.finditer(corrected):
             first, last = _token_span(starts, match.start(), match.end())
             if rule.unless is not None:
                 window = " ".join(words[max(0, first - _UNLESS_WINDOW) : last + 1 + _UNLESS_WINDOW])
                 if rule.unless.search(window):
+                    vetoed_by = vetoed_by or rule.name
                     continue
             # A glued token ("ahuman") stands behind two words; name it once.
             matched = dict.fromkeys(i for i in origins[first : last + 1] if i is not None)
-            return IntentMatch(rule.reason, rule.name, tuple(tokens[i] for i in matched))
-    return None
+            return IntentMatch(rule.reason, rule.name, tuple(tokens[i] for i in matched)), None
+    return None, vetoed_by
 
 
 # -- normalising and typo correction ----------------------------------------------------------

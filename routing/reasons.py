@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 CUSTOMER_REQUEST = "customer_request"
 COMPLAINT = "complaint"
 LEGAL = "legal"
@@ -53,22 +56,28 @@ REASON_LABELS: dict[str, str] = {
 
 
 def handoff_notice(reason: str, queue_length: int) -> str:
-    """What the customer reads when a person takes over, with a rough idea of the wait."""
+    """What the customer reads when a person takes over, with a rough idea of the wait, in the
+    active language (the caller activates the customer's)."""
     opening = {
-        CUSTOMER_REQUEST: "Of course, I'm getting a person for you.",
-        COMPLAINT: "I'm sorry about this. A person from our team will look into it.",
-        LEGAL: "I'm passing this to a person on our team who can help.",
-        CANCELLATION: "A person from our team will help you with that.",
-        SECURITY: "Your account's safety comes first: a person from our team will help you now.",
-        DATA_REQUEST: "A person from our team will handle your data request.",
-        PROVIDER_ERROR: "I couldn't finish that answer, so a person from our team will help.",
-        SPEND_LIMIT: "Our automatic assistant can't take more questions from you just now, so "
-        "a person from our team will help.",
-    }.get(reason, "A person from our team will answer you here.")
+        CUSTOMER_REQUEST: _("Of course, I'm getting a person for you."),
+        COMPLAINT: _("I'm sorry about this. A person from our team will look into it."),
+        LEGAL: _("I'm passing this to a person on our team who can help."),
+        CANCELLATION: _("A person from our team will help you with that."),
+        SECURITY: _("Your account's safety comes first: a person from our team will help you now."),
+        DATA_REQUEST: _("A person from our team will handle your data request."),
+        PROVIDER_ERROR: _("I couldn't finish that answer, so a person from our team will help."),
+        SPEND_LIMIT: _(
+            "Our automatic assistant can't take more questions from you just now, so "
+            "a person from our team will help."
+        ),
+    }.get(reason) or _("A person from our team will answer you here.")
     if queue_length <= 0:
-        wait = "You're next in line."
-    elif queue_length == 1:
-        wait = "There is 1 conversation ahead of you."
+        wait = _("You're next in line.")
     else:
-        wait = f"There are {queue_length} conversations ahead of you."
-    return f"{opening} {wait} You can keep writing meanwhile; nothing you send is lost."
+        wait = ngettext(
+            "There is %(count)d conversation ahead of you.",
+            "There are %(count)d conversations ahead of you.",
+            queue_length,
+        ) % {"count": queue_length}
+    keep_writing = _("You can keep writing meanwhile; nothing you send is lost.")
+    return f"{opening} {wait} {keep_writing}"

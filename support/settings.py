@@ -202,6 +202,16 @@ LOGIN_REDIRECT_URL = "/inbox/"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The languages customers are served in: the widget's texts and the system messages follow the
+# conversation's language (support/locale holds the catalogues); staff pages stay in English.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("pt", "Portuguese"),
+]
+LOCALE_PATHS = [BASE_DIR / "support" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

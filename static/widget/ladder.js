@@ -1,7 +1,12 @@
 /*
  * Ladder chat widget: one plain file any site embeds with
  *   <script src="https://support.example.com/static/widget/ladder.js" defer></script>
- * Optional attributes: data-title, data-greeting.
+ * Optional attributes: data-title, data-greeting, and per language data-title-es,
+ * data-greeting-es, ... (en, es, fr, de, pt).
+ *
+ * Its texts are written in English here and shown in the customer's language: the server sends
+ * the translations (GET /widget/strings before the first connection, then every welcome, which
+ * follows the conversation's language), keyed by the English text.
  *
  * It draws itself inside a shadow root (no CSS leaks either way; its styles come from
  * ladder-widget.css on the script's own origin), speaks docs/protocol.md over
@@ -21,8 +26,8 @@
   var scriptUrl = new URL(script.src, window.location.href);
   var serverOrigin = scriptUrl.origin;
   var wsUrl = (scriptUrl.protocol === "https:" ? "wss://" : "ws://") + scriptUrl.host + "/ws/chat/";
-  var title = script.getAttribute("data-title") || "Chat with us";
-  var greeting = script.getAttribute("data-greeting") || "Hi! Ask us anything about your order, shipping or returns.";
+  function title() { return siteText("title", "Chat with us"); }
+  function greeting() { return siteText("greeting", "Hi! Ask us anything about your order, shipping or returns."); }
 
   var MAX_CHARS = 4000;
   var STORE_KEY = "ladder:" + serverOrigin; // one conversation per support server
@@ -63,7 +68,20 @@
     open: false,
     status: "ai",
     agentName: "",
+    language: typeof saved.language === "string" ? saved.language : "",
+    strings: saved.strings && typeof saved.strings === "object" ? saved.strings : {},
   };
+
+  // The customer's language: t(english, values) is that English text in it, placeholders filled.
+  function t(text, values) {
+    var own = Object.prototype.hasOwnProperty;
+    var s = own.call(state.strings, text) && typeof state.strings[text] === "string" ? state.strings[text] : text;
+    if (!values) return s;
+    return s.replace(/\{(\w+)\}/g, function (m, key) { return own.call(values, key) ? String(values[key]) : m; });
+  }
+  function siteText(name, fallback) {
+    return (state.language && script.getAttribute("data-" + name + "-" + state.language)) || script.getAttribute("data-" + name) || t(fallback);
+  }
   // Ensure lastSeq never claims more than the transcript holds (an older widget version kept no
   // transcript): otherwise a reload would show nothing and never ask for it.
   (function checkSavedSeq() {
@@ -82,6 +100,8 @@
       ratedConversation: state.ratedConversation,
       emailSavedConversation: state.emailSavedConversation,
       open: state.open,
+      language: state.language,
+      strings: state.strings,
     };
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify(value));
@@ -137,8 +157,8 @@
   root.appendChild(frame);
 
   var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "ladder-panel" });
-  var launcherText = el("span", { class: "launcher-text" }, "Chat with us");
-  var unreadDot = el("span", { class: "unread", hidden: "" }, "New reply");
+  var launcherText = el("span", { class: "launcher-text" }, t("Chat with us"));
+  var unreadDot = el("span", { class: "unread", hidden: "" }, t("New reply"));
   launcher.appendChild(launcherText);
   launcher.appendChild(unreadDot);
 
@@ -146,30 +166,32 @@
   // Header: the title and a close button, then who has the conversation and the way to a person.
   var header = el("header", { class: "header" });
   var titleRow = el("div", { class: "title-row" });
-  titleRow.appendChild(el("h2", { id: "ladder-title", class: "title" }, title));
-  var closeButton = el("button", { class: "close", type: "button", "aria-label": "Close chat" }, "\u00d7");
+  var titleText = el("h2", { id: "ladder-title", class: "title" }, title());
+  titleRow.appendChild(titleText);
+  var closeButton = el("button", { class: "close", type: "button", "aria-label": t("Close chat") }, "\u00d7");
   titleRow.appendChild(closeButton);
   var statusRow = el("div", { class: "status-row" });
   var statusLine = el("p", { class: "status-line", role: "status" });
-  var personButton = el("button", { class: "person", type: "button" }, "Talk to a person");
+  var personButton = el("button", { class: "person", type: "button" }, t("Talk to a person"));
   statusRow.appendChild(statusLine);
   statusRow.appendChild(personButton);
   header.appendChild(titleRow);
   header.appendChild(statusRow);
 
-  var connectionLine = el("p", { class: "connection", role: "status", hidden: "" }, "Connection lost \u2014 reconnecting\u2026");
-  var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  var connectionLine = el("p", { class: "connection", role: "status", hidden: "" }, t("Connection lost \u2014 reconnecting\u2026"));
+  var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": t("Conversation") });
   var typing = el("p", { class: "typing", role: "status", hidden: "" });
   typing.appendChild(el("span", { class: "dots", "aria-hidden": "true" }));
-  typing.appendChild(document.createTextNode("Writing an answer\u2026"));
+  var typingText = document.createTextNode(t("Writing an answer\u2026"));
+  typing.appendChild(typingText);
   var notice = el("p", { class: "notice", role: "alert", hidden: "" });
 
   var form = el("form", { class: "composer" });
-  var inputLabel = el("label", { for: "ladder-input", class: "visually-hidden" }, "Your message");
-  var input = el("textarea", { id: "ladder-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: "Write a message\u2026", "aria-describedby": "ladder-count ladder-hint", autocomplete: "off" });
-  var sendButton = el("button", { type: "submit", class: "send" }, "Send");
+  var inputLabel = el("label", { for: "ladder-input", class: "visually-hidden" }, t("Your message"));
+  var input = el("textarea", { id: "ladder-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: t("Write a message\u2026"), "aria-describedby": "ladder-count ladder-hint", autocomplete: "off" });
+  var sendButton = el("button", { type: "submit", class: "send" }, t("Send"));
   var footer = el("div", { class: "composer-footer" });
-  var hint = el("span", { id: "ladder-hint", class: "hint" }, "Enter to send, Shift+Enter for a new line");
+  var hint = el("span", { id: "ladder-hint", class: "hint" }, t("Enter to send, Shift+Enter for a new line"));
   var counter = el("span", { id: "ladder-count", class: "counter" }, "0 / " + MAX_CHARS);
   footer.appendChild(hint);
   footer.appendChild(counter);
@@ -275,9 +297,9 @@
     if (stick) log.scrollTop = log.scrollHeight;
   }
   function whoLabel(role, author) {
-    if (role === "customer") return "You";
-    if (role === "agent") return author || "Support team";
-    if (role === "assistant") return "Assistant";
+    if (role === "customer") return t("You");
+    if (role === "agent") return author || t("Support team");
+    if (role === "assistant") return t("Assistant");
     return "";
   }
   function buildBubble(role, author, iso) {
@@ -349,7 +371,7 @@
   function showPending(entry) {
     var b = buildBubble("customer", null, entry.created_at);
     b.item.classList.add("sending");
-    var sendingLabel = el("span", { class: "state" }, "Sending\u2026");
+    var sendingLabel = el("span", { class: "state" }, t("Sending\u2026"));
     b.meta.appendChild(sendingLabel);
     renderText(b.body, entry.text, true);
     place(b.item);
@@ -361,10 +383,10 @@
   // messages (e.g. "Dana joined the conversation.") tell the story in the log.
 
   function statusText(status) {
-    if (status === "waiting") return "A person will answer you shortly.";
-    if (status === "agent") return state.agentName ? "You're chatting with " + state.agentName + "." : "A person from our team is with you.";
-    if (status === "resolved") return "This conversation is resolved.";
-    return "Our assistant answers first; ask for a person any time.";
+    if (status === "waiting") return t("A person will answer you shortly.");
+    if (status === "agent") return state.agentName ? t("You're chatting with {name}.", { name: state.agentName }) : t("A person from our team is with you.");
+    if (status === "resolved") return t("This conversation is resolved.");
+    return t("Our assistant answers first; ask for a person any time.");
   }
   function setStatus(status, agentName, live, detail) {
     var changed = status !== state.status;
@@ -393,27 +415,27 @@
   // solved the question (the conversation is resolved and the rating card follows).
   function offerSolved() {
     dropSolved();
-    var yes = el("button", { type: "button", class: "solved" }, "Yes, that solved it");
+    var yes = el("button", { type: "button", class: "solved" }, t("Yes, that solved it"));
     yes.addEventListener("click", function () {
       if (!sendFrame({ type: "solved" })) {
-        showNotice("Not connected yet; please try again in a moment.");
+        showNotice(t("Not connected yet; please try again in a moment."));
         return;
       }
       yes.disabled = true;
     });
-    solvedCard = noticeItem("status solved-offer", "Did that answer your question?", yes);
+    solvedCard = noticeItem("status solved-offer", t("Did that answer your question?"), yes);
   }
   function dropSolved() {
     if (solvedCard) { solvedCard.remove(); solvedCard = null; }
   }
 
   function offerRating() {
-    var group = el("div", { class: "rating", role: "group", "aria-label": "Rate this conversation from 1 (poor) to 5 (great)" });
+    var group = el("div", { class: "rating", role: "group", "aria-label": t("Rate this conversation from 1 (poor) to 5 (great)") });
     [1, 2, 3, 4, 5].forEach(function (score) {
-      var button = el("button", { type: "button", "aria-label": score + " out of 5" }, String(score));
+      var button = el("button", { type: "button", "aria-label": t("{score} out of 5", { score: score }) }, String(score));
       button.addEventListener("click", function () {
         if (!sendFrame({ type: "rating", score: score })) {
-          showNotice("We couldn't send your rating just now; please try again in a moment.");
+          showNotice(t("We couldn't send your rating just now; please try again in a moment."));
           return;
         }
         state.ratedConversation = state.conversation;
@@ -422,17 +444,17 @@
         if (ratingCard === card) ratingCard = null;
         card.textContent = "";
         var body = el("div", { class: "body" });
-        body.appendChild(el("p", null, "Thank you for rating us " + score + " out of 5."));
+        body.appendChild(el("p", null, t("Thank you for rating us {score} out of 5.", { score: score })));
         card.appendChild(body);
         input.focus();
       });
       group.appendChild(button);
     });
-    ratingCard = noticeItem("status resolved", "Resolved \u2014 how did we do?", group);
+    ratingCard = noticeItem("status resolved", t("Resolved \u2014 how did we do?"), group);
   }
 
   function emailThanks() {
-    return el("p", { class: "email-saved" }, "Thanks! We'll reply by email.");
+    return el("p", { class: "email-saved" }, t("Thanks! We'll reply by email."));
   }
   function offerEmail(container) {
     if (state.conversation && state.emailSavedConversation === state.conversation) {
@@ -440,14 +462,14 @@
       return;
     }
     var f = el("form", { class: "email-offer" });
-    var l = el("label", null, "Your email ");
+    var l = el("label", null, t("Your email") + " ");
     var i = el("input", { type: "email", required: "", autocomplete: "email" });
     l.appendChild(i);
     f.appendChild(l);
-    f.appendChild(el("button", { type: "submit" }, "Email me the answer"));
+    f.appendChild(el("button", { type: "submit" }, t("Email me the answer")));
     f.addEventListener("submit", function (e) {
       e.preventDefault();
-      if (!sendFrame({ type: "email", email: i.value })) showNotice("Not connected yet; please try again in a moment.");
+      if (!sendFrame({ type: "email", email: i.value })) showNotice(t("Not connected yet; please try again in a moment."));
     });
     container.appendChild(f);
   }
@@ -469,7 +491,7 @@
   function markUnread() {
     if (state.open) return;
     unreadDot.hidden = false;
-    launcher.setAttribute("aria-label", "Chat with us (new reply)");
+    launcher.setAttribute("aria-label", t("Chat with us (new reply)"));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -557,7 +579,7 @@
   function giveUp() {
     gaveUp = true;
     connectionLine.hidden = true;
-    showNotice("The chat isn't available on this site. Please contact us another way.");
+    showNotice(t("The chat isn't available on this site. Please contact us another way."));
     input.disabled = true;
     sendButton.disabled = true;
   }
@@ -619,7 +641,7 @@
         persist();
         var offers = log.querySelectorAll("form.email-offer");
         if (offers.length) offers.forEach(function (f) { f.replaceWith(emailThanks()); });
-        else noticeItem("system", "Thanks! We'll reply by email.");
+        else noticeItem("system", t("Thanks! We'll reply by email."));
         return;
       case "error": return onError(f);
       default: return; // pong, and frame types newer than this widget
@@ -645,6 +667,7 @@
     });
     updateLastSeq();
     setStatus(f.status || "ai", typeof f.agent === "string" ? f.agent : null, false);
+    if (typeof f.language === "string") useStrings(f.language, f.strings);
     persist();
     // Resend what the server never acknowledged, with the same client_id: a message that was
     // stored before the connection dropped is only acked again, never stored twice.
@@ -733,7 +756,7 @@
   function onError(f) {
     var code = String(f.code || "");
     if (!ready && helloSentWithToken && /token/.test(code)) {
-      startNewConversation("Your earlier conversation could not be found, so we started a new one.");
+      startNewConversation(t("Your earlier conversation could not be found, so we started a new one."));
       return;
     }
     if (code === "origin_not_allowed") { giveUp(); return; }
@@ -763,12 +786,12 @@
 
   function politeError(f) {
     if (f.code === "rate_limited") {
-      var wait = Number(f.retry_after_s) > 0 ? " in " + Math.ceil(f.retry_after_s) + " seconds" : " in a moment";
-      return "You're sending messages a little quickly. Please try again" + wait + ".";
+      if (Number(f.retry_after_s) > 0) return t("You're sending messages a little quickly. Please try again in {seconds} seconds.", { seconds: Math.ceil(f.retry_after_s) });
+      return t("You're sending messages a little quickly. Please try again in a moment.");
     }
-    if (f.code === "too_many_sockets") return "You have many chats open; close one and we'll reconnect this one.";
-    if (f.code === "message_too_long") return "That message is too long: at most " + MAX_CHARS + " characters.";
-    return f.detail || "Something went wrong; please try again.";
+    if (f.code === "too_many_sockets") return t("You have many chats open; close one and we'll reconnect this one.");
+    if (f.code === "message_too_long") return t("That message is too long: at most {max} characters.", { max: MAX_CHARS });
+    return f.detail || t("Something went wrong; please try again.");
   }
 
   var restoredChars = 0; // how much of the box holds refused messages put back
@@ -794,7 +817,7 @@
     }
     persist();
     setTyping(false);
-    showNotice(politeError(f) + (entry ? " Your message is back in the box." : ""));
+    showNotice(politeError(f) + (entry ? " " + t("Your message is back in the box.") : ""));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -803,7 +826,7 @@
   function submit() {
     var text = input.value;
     if (!text.trim()) return;
-    if (text.length > MAX_CHARS) { showNotice("That message is too long: at most " + MAX_CHARS + " characters."); return; }
+    if (text.length > MAX_CHARS) { showNotice(t("That message is too long: at most {max} characters.", { max: MAX_CHARS })); return; }
     showNotice("");
     dropSolved();
     restoredChars = 0;
@@ -844,7 +867,7 @@
     } else {
       handoffWanted = true;
       personButton.disabled = true;
-      showNotice("Connecting\u2026 we\u2019ll pass you to a person as soon as we\u2019re connected.");
+      showNotice(t("Connecting\u2026 we'll pass you to a person as soon as we're connected."));
       if (!socket && !gaveUp) { retries = 0; connect(); }
     }
   }
@@ -856,7 +879,7 @@
     state.open = true;
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
-    launcherText.textContent = "Hide chat";
+    launcherText.textContent = t("Hide chat");
     launcher.removeAttribute("aria-label");
     unreadDot.hidden = true;
     persist();
@@ -872,7 +895,7 @@
     state.open = false;
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
-    launcherText.textContent = "Chat with us";
+    launcherText.textContent = t("Chat with us");
     persist();
     launcher.focus();
   }
@@ -886,10 +909,42 @@
   // Start: draw what we remember, then connect when the visitor opens the chat (or at once if
   // a conversation was open or has unsent messages, so nothing waits for a click).
 
+  // The texts again, in the language the server just named (its welcome, or /widget/strings).
+  var greetingText = null;
+  function useStrings(language, strings) {
+    if (typeof language !== "string" || !language) return;
+    state.language = language;
+    state.strings = strings && typeof strings === "object" ? strings : {};
+    titleText.textContent = title();
+    if (greetingText) greetingText.textContent = greeting();
+    launcherText.textContent = t(state.open ? "Hide chat" : "Chat with us");
+    if (!unreadDot.hidden) launcher.setAttribute("aria-label", t("Chat with us (new reply)"));
+    unreadDot.textContent = t("New reply");
+    closeButton.setAttribute("aria-label", t("Close chat"));
+    personButton.textContent = t("Talk to a person");
+    connectionLine.textContent = t("Connection lost \u2014 reconnecting\u2026");
+    log.setAttribute("aria-label", t("Conversation"));
+    typingText.textContent = t("Writing an answer\u2026");
+    inputLabel.textContent = t("Your message");
+    input.setAttribute("placeholder", t("Write a message\u2026"));
+    sendButton.textContent = t("Send");
+    hint.textContent = t("Enter to send, Shift+Enter for a new line");
+    statusLine.textContent = statusText(state.status);
+  }
+  // Before the first welcome: the texts for the browser's language.
+  function fetchStrings() {
+    if (state.language || !window.fetch) return;
+    var url = serverOrigin + "/widget/strings?language=" + encodeURIComponent(navigator.language || "");
+    window.fetch(url).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (data && !state.language) useStrings(data.language, data.strings);
+    }).catch(function () { /* English it stays */ });
+  }
+
   function mount() {
     var hello = el("li", { class: "msg system greeting" });
     var body = el("div", { class: "body" });
-    body.appendChild(el("p", null, greeting));
+    greetingText = el("p", null, greeting());
+    body.appendChild(greetingText);
     hello.appendChild(body);
     log.appendChild(hello);
     state.transcript.forEach(function (m) { showMessage(m, false); });
@@ -897,6 +952,7 @@
     statusLine.textContent = statusText("ai");
     updateCounter();
     document.body.appendChild(host);
+    fetchStrings();
     // Reopened after a navigation, but without taking focus from the page the visitor is on.
     if (state.wasOpen) open({ focus: false });
     else if (state.pending.length) connect();

@@ -29,6 +29,7 @@ from .audit import (
     seal_message,
     text_digest_data,
 )
+from .i18n import speaking
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 from .rows import insert_row_returning_pk, select_instance, select_values, update_row
@@ -116,7 +117,8 @@ def _publish_status(conversation: Conversation, reason: str = "") -> None:
     if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
         agent_name = frame["agent"] = agent_display_name(conversation.assigned_agent)
     # The widget shows this, never the reason code.
-    frame["detail"] = customer_status_detail(conversation.status, reason, agent_name)
+    with speaking(conversation.language):
+        frame["detail"] = customer_status_detail(conversation.status, reason, agent_name)
     publish_after_commit(conversation.group_name, {"type": "chat.status", "frame": frame})
     publish_after_commit(
         INBOX_GROUP,

@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from routing.model_call import DraftAudit, call_model
 from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
@@ -34,16 +35,25 @@ from .actions import (
     append_event,
 )
 from .audit import text_digest_data
+from .i18n import speaking
 from .ledger import add_spend
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
 
 AGENTS_GROUP = "agents"
 
-FOLLOW_UP_OFFER = (
+FOLLOW_UP_OFFER = _(
     "Everyone on our team is busy right now. Leave your email address and we'll write back "
     "to you there as soon as someone is free; you can also keep waiting here."
 )
+
+
+def in_language(conversation: Conversation, text: Any, agent: Any = None) -> str:
+    """A system message's text (marked for translation, lazily) in the customer's language,
+    with the agent's name filled in when given."""
+    with speaking(conversation.language):
+        translated = str(text)
+        return translated % {"name": agent_display_name(agent)} if agent is not None else translated
 
 
 def is_agent(user: Any) -> bool:
@@ -138,7 +148,7 @@ def do_claim_conversation(conversation_id: int, agent: Any) -> Conversation:
         message = _next_message(
             conversation,
             role=Role.SYSTEM,
-            text=f"{agent_display_name(agent)} joined the conversation.",
+            text=in_language(conversation, _("%(name)s joined the conversation."), agent),
         )
         _publish_message(conversation, message)
     return conversation
@@ -209,7 +219,10 @@ def do_hand_back_to_ai(conversation_id: int, agent: Any) -> Conversation:
         message = _next_message(
             conversation,
             role=Role.SYSTEM,
-            text="Our automatic assistant is answering again; ask for a person at any time.",
+            text=in_language(
+                conversation,
+                _("Our automatic assistant is answering again; ask for a person at any time."),
+            ),
         )
         _publish_message(conversation, message)
     return conversation
@@ -271,7 +284,7 @@ def do_transfer_conversation(conversation_id: int, agent: Any, to_agent: Any) ->
         message = _next_message(
             conversation,
             role=Role.SYSTEM,
-            text=f"{agent_display_name(to_agent)} took over the conversation.",
+            text=in_language(conversation, _("%(name)s took over the conversation."), to_agent),
         )
         _publish_message(conversation, message)
     return conversation
@@ -511,7 +524,9 @@ def do_offer_email_follow_up(conversation_id: int, *, after_s: float) -> Message
             conversation=conversation, kind="follow_up.offered", created_at__gte=since
         ).exists():
             return None
-        message = _next_message(conversation, role=Role.SYSTEM, text=FOLLOW_UP_OFFER)
+        message = _next_message(
+            conversation, role=Role.SYSTEM, text=in_language(conversation, FOLLOW_UP_OFFER)
+        )
         append_event(
             conversation,
             "follow_up.offered",

@@ -23,8 +23,8 @@ from django.conf import settings
 from routing import reasons
 from routing.cache_key import AnswerSetup, answer_cache_key
 from routing.circuit import Breaker, breaker_for
+from routing.classifier import IntentReading, read_intent
 from routing.control import ControlLine
-from routing.intents import detect_intent
 from routing.language import detect_language
 from routing.model_call import ModelCallResult, Usage, call_model
 from routing.policy import Decision, Signals, Thresholds, decide
@@ -37,6 +37,7 @@ from support.knowledge.search import search_passages
 
 from . import actions
 from .dbthreads import in_conversation
+from .i18n import speaking, stored_language
 from .ledger import (
     CALLS_IN_FLIGHT,
     Budget,
@@ -238,7 +239,8 @@ async def _handoff(
     audit_before: list[actions.AuditEntry] | None = None,
 ) -> None:
     def run() -> None:
-        notice = reasons.handoff_notice(reason, _queue_length(conversation_id))
+        with speaking(stored_language(conversation_id)):
+            notice = reasons.handoff_notice(reason, _queue_length(conversation_id))
         actions.do_request_handoff(
             conversation_id,
             reason=reason,
@@ -398,13 +400,14 @@ class Answer:
             return None
         self.group = context.conversation.group_name
         context.language = self.customer_language(context)
-        intent = detect_intent(context.question)
+        reading = read_intent(context.question)
+        intent = reading.match
         passages = (
             search_passages(context.question, language=context.language) if intent is None else []
         )
         if provider.name != "local":
             self.prompts = system_prompts()
-        signals, decision = self.first_decision(provider, context, intent, passages)
+        signals, decision = self.first_decision(provider, context, reading, passages)
         first_tier = signals.tier
         self.blocked_tiers[first_tier] = self.tier_blocked(first_tier, provider)
         return context, passages, signals, decision
@@ -423,8 +426,9 @@ class Answer:
         return language
 
     def first_decision(
-        self, provider: Any, context: Context, intent: Any, passages: list[Passage]
+        self, provider: Any, context: Context, reading: IntentReading, passages: list[Passage]
     ) -> tuple[Signals, Decision]:
+        intent = reading.match
         self.note(
             "routing.rules",
             "router",
@@ -433,6 +437,9 @@ class Answer:
                 "rule": intent.rule if intent else None,
                 "reason": intent.reason if intent else None,
                 "words": list(intent.words) if intent else [],
+                "source": reading.source,
+                "classifier_probability": reading.human_probability,
+                "kept_by_rule": reading.kept_by_rule,
             },
         )
         if intent is None:
@@ -819,7 +826,10 @@ async def request_person(conversation_id: int) -> None:
     """The customer pressed "talk to a person"."""
 
     def run() -> None:
-        notice = reasons.handoff_notice(reasons.CUSTOMER_REQUEST, _queue_length(conversation_id))
+        with speaking(stored_language(conversation_id)):
+            notice = reasons.handoff_notice(
+                reasons.CUSTOMER_REQUEST, _queue_length(conversation_id)
+            )
         actions.do_request_handoff(
             conversation_id,
             reason=reasons.CUSTOMER_REQUEST,

@@ -34,6 +34,7 @@ from .frames import (
     load_frame,
     read_chat_frame,
 )
+from .i18n import customer_language, widget_strings
 from .limits import (
     LIMITER,
     Rate,
@@ -306,6 +307,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         }
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
+        # The widget's texts in the customer's language (the conversation's, else the browser's).
+        welcome["language"] = customer_language(conversation.language or frame.language)
+        welcome["strings"] = widget_strings(welcome["language"])
         await self.send_frame(welcome)
         # Read without an await in between, so no delta slips between snapshot and relay.
         live = answering.LIVE_STREAMS.get(conversation.pk)

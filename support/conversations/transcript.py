@@ -148,9 +148,14 @@ def money(value: Any) -> str:
 def decision_line(event: AuditEvent) -> DecisionLine:
     data = event.data
     if event.kind == "routing.rules":
+        probability = data.get("classifier_probability")
         if data.get("matched"):
-            return DecisionLine("Intent rule", reason=reason_label(data.get("reason") or ""))
-        return DecisionLine("Intent rules", detail="none matched")
+            label = "Intent classifier" if data.get("source") == "classifier" else "Intent rule"
+            return DecisionLine(
+                label, confidence=probability, reason=reason_label(data.get("reason") or "")
+            )
+        detail = "none matched" if probability is None else "none matched, nor the classifier"
+        return DecisionLine("Intent rules", confidence=probability, detail=detail)
     if event.kind == "routing.retrieval":
         passages = data.get("articles") or []
         # Several passages may come from one article: each article once, at its best score.

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
+from routing.classifier import read_intent
 from routing.control import parse_control_line
-from routing.intents import detect_intent
 from routing.language import detect_language
 from routing.policy import Signals, Thresholds, decide
 from routing.providers import get_provider
@@ -182,8 +182,9 @@ def answer_without_model(
     question: LabelledQuestion, thresholds: Thresholds, slugs: dict[int, str]
 ) -> QuestionOutcome:
     """What a new conversation does with this question when the `local` provider answers:
-    the intent rules, retrieval, the policy, the provider's control line, the policy again."""
-    intent = detect_intent(question.text)
+    the intent rules and classifier, retrieval, the policy, the provider's control line, the
+    policy again."""
+    intent = read_intent(question.text).match
     if intent is not None:
         return QuestionOutcome(question, (), HANDED_OFF, reason=intent.reason)
     # The label's language stands for the browser's, the hint a live conversation has.

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from routing.classifier import read_intent
 from routing.intents import detect_intent
 
 HUMAN = "human"
@@ -107,10 +108,19 @@ def rule_verdict(text: str) -> RoutingVerdict:
     return RoutingVerdict(HUMAN, intent.reason, intent.rule)
 
 
+def router_verdict(text: str) -> RoutingVerdict:
+    """What the router decides before retrieval: the rules, then the trained classifier on
+    what the rules neither route nor keep (the rules alone when no model is installed)."""
+    intent = read_intent(text).match
+    if intent is None:
+        return RoutingVerdict(ANSWER)
+    return RoutingVerdict(HUMAN, intent.reason, intent.rule)
+
+
 def model_label(text: str) -> RoutingVerdict:
     """Rules first, then the configured provider's fast tier, as the answering path asks it:
     with the knowledge passages, reading the escalation intent off its control line."""
-    verdict = rule_verdict(text)
+    verdict = router_verdict(text)
     if verdict.label == HUMAN:
         return verdict
     from asgiref.sync import async_to_sync

@@ -8,4 +8,5 @@ app_name = "widget"
 urlpatterns = [
     path("", views.demo_store, name="demo"),
     path("healthz", views.healthz, name="healthz"),
+    path("widget/strings", views.widget_texts, name="strings"),
 ]

@@ -84,3 +84,15 @@ async def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if ok else 503,
     )
+
+
+def widget_texts(request: HttpRequest) -> JsonResponse:
+    """The widget's texts in the product language closest to ``?language=`` (the browser's),
+    for the moments before its first ``welcome``; public, so any site may read them."""
+    from support.conversations.i18n import customer_language, widget_strings
+
+    language = customer_language(request.GET.get("language", "")[:35])
+    response = JsonResponse({"language": language, "strings": widget_strings(language)})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

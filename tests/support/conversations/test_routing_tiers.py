@@ -145,6 +145,35 @@ async def test_explicit_intent_hands_off_before_any_model_call(
     _, _, events = await story(welcome["conversation"])
     rules = next(e.data for e in events if e.kind == "routing.rules")
     assert rules["matched"] and rules["reason"] == reason and rules["words"]
+    assert rules["source"] == "rules"
+    assert 0.0 <= rules["classifier_probability"] <= 1.0
+    await socket.disconnect()
+
+
+async def test_phrasing_no_rule_knows_hands_off_by_the_classifier(demo_kb, fake_anthropic):
+    socket, welcome, ack, frames = await ask(
+        "I need a member of your team to look at this", stop="message"
+    )
+    assert any(
+        (f["type"], f.get("status"), f.get("reason")) == ("status", "waiting", "customer_request")
+        for f in frames
+    )
+    assert fake_anthropic.requests == []
+    _, _, events = await story(welcome["conversation"])
+    rules = next(e.data for e in events if e.kind == "routing.rules")
+    assert rules["source"] == "classifier"
+    assert rules["rule"] == "customer_request.classifier"
+    assert rules["classifier_probability"] >= 0.5
+    await socket.disconnect()
+
+
+async def test_ordinary_question_records_the_classifier_probability(demo_kb, fake_anthropic):
+    fake_anthropic.script(reply(0.9, "Standard shipping takes 3 to 5 business days."))
+    socket, welcome, ack, frames = await ask("How long does shipping take?", stop="message_end")
+    _, _, events = await story(welcome["conversation"])
+    rules = next(e.data for e in events if e.kind == "routing.rules")
+    assert not rules["matched"] and rules["source"] is None
+    assert rules["classifier_probability"] < 0.5
     await socket.disconnect()
 
 

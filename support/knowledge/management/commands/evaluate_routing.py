@@ -1,4 +1,4 @@
-"""``manage.py evaluate_routing FILE``: score the explicit intent rules on a labelled file."""
+"""``manage.py evaluate_routing FILE``: score the intent rules and classifier on a labelled file."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _intent_names(value: str | list[str] | None) -> list[str] | None:
 
 class Command(BaseCommand):
     help = (
-        "Score the explicit intent rules on labelled messages: a JSONL file of "
+        "Score the intent rules and the trained classifier on labelled messages: a JSONL file of "
         '{"text", "label": "human"|"answer"} lines, or a CSV file with an utterance (or text) '
         "column and an intent column. Prints the confusion table, the per-reason counts and the "
         "misrouted messages."
@@ -59,6 +59,11 @@ class Command(BaseCommand):
             help="print at most N misrouted messages (default: all)",
         )
         parser.add_argument(
+            "--rules-only",
+            action="store_true",
+            help="score the explicit rules alone, without the trained intent classifier",
+        )
+        parser.add_argument(
             "--with-model",
             action="store_true",
             help="also ask the configured provider (fast tier) for each message the rules leave "
@@ -80,7 +85,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not messages:
             raise CommandError(f"the {options['split']} part of {options['file']} is empty")
-        verdict_for = evaluation.model_label if options["with_model"] else evaluation.rule_verdict
+        if options["with_model"]:
+            verdict_for = evaluation.model_label
+        elif options["rules_only"]:
+            verdict_for = evaluation.rule_verdict
+        else:
+            verdict_for = evaluation.router_verdict
         report = evaluation.evaluate(messages, verdict_for)
         self.stdout.write(evaluation.format_report(report, limit))
         if options["json"]:

@@ -1,0 +1,142 @@
+"""``manage.py train_intent_classifier``: train the intent classifier that sits next to the rules.
+
+Reads the shipped training data (the tuning part of the Bitext sample, the multilingual routing
+set and the training phrasings in five languages), picks the routing threshold by
+cross-validation and writes ``routing/intent_model.json``, which the router loads once per
+process. Held-out files are refused: they exist to measure, never to train.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from routing import classifier, reasons
+from routing.classifier import ANSWER
+from support.knowledge import routing_evaluation as evaluation
+
+DATA = Path(settings.BASE_DIR) / "tests" / "data"
+DEFAULT_BITEXT = DATA / "bitext" / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
+DEFAULT_JSONL = (DATA / "routing_multilingual.jsonl", DATA / "routing_training.jsonl")
+# Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
+# ones are left out as ``evaluate_routing`` leaves them out.
+BITEXT_REASONS = {"contact_human_agent": "customer_request", "complaint": "complaint"}
+
+
+def bitext_examples(path: Path) -> list[tuple[str, str]]:
+    """The tuning part of a Bitext CSV (the part the rules may be fitted to; the held-out part
+    stays for the reported figures), as (text, ``answer`` or reason)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        intents = {
+            row["utterance"].strip(): row["intent"].strip() for row in csv.DictReader(handle)
+        }
+    return [
+        (
+            message.text,
+            ANSWER
+            if message.label == ANSWER
+            else BITEXT_REASONS.get(intents.get(message.text, ""), ANSWER),
+        )
+        for message in evaluation.select_split(evaluation.load_csv(path), "tune")
+    ]
+
+
+def jsonl_examples(path: Path) -> list[tuple[str, str]]:
+    """A routing JSONL file (``evaluate_routing``'s format) as (text, ``answer`` or reason);
+    a human line without a reason counts as a request for a person."""
+    return [
+        (
+            message.text,
+            ANSWER if message.label == ANSWER else message.reason or reasons.CUSTOMER_REQUEST,
+        )
+        for message in evaluation.load_jsonl(path)
+    ]
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the intent classifier (character n-grams, logistic regression) on the shipped "
+        "routing data, choose its threshold by cross-validation and write the model file."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--bitext",
+            type=Path,
+            default=DEFAULT_BITEXT,
+            help="a Bitext CSV; only its tuning part is used (default: the shipped sample)",
+        )
+        parser.add_argument(
+            "--no-bitext", action="store_true", help="train on the JSONL files alone"
+        )
+        parser.add_argument(
+            "--jsonl",
+            type=Path,
+            action="append",
+            help="a routing JSONL file to train on, repeatable (default: the multilingual "
+            "set and the training phrasings)",
+        )
+        parser.add_argument(
+            "--output", type=Path, default=classifier.MODEL_PATH, help="where to write the model"
+        )
+        parser.add_argument(
+            "--folds", type=int, default=5, help="cross-validation folds for the threshold"
+        )
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            help="use this threshold instead of choosing one by cross-validation",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bitext = [] if options["no_bitext"] else [options["bitext"]]
+        files = [*bitext, *(options["jsonl"] or DEFAULT_JSONL)]
+        for path in files:
+            if "holdout" in path.name:
+                raise CommandError(f"{path.name} is held out for measuring; it is never trained on")
+        if options["folds"] < 2:
+            raise CommandError(f"--folds must be 2 or more, not {options['folds']}")
+        threshold = options["threshold"]
+        if threshold is not None and not 0.0 < threshold <= 1.0:
+            raise CommandError(f"--threshold must be in (0, 1], not {threshold}")
+        try:
+            examples = [] if not bitext else bitext_examples(bitext[0])
+            for path in options["jsonl"] or DEFAULT_JSONL:
+                examples += jsonl_examples(path)
+        except evaluation.RoutingDataError as error:
+            raise CommandError(str(error)) from None
+        except OSError as error:
+            raise CommandError(f"cannot read the training data: {error}") from None
+        texts = [text for text, _ in examples]
+        labels = [label for _, label in examples]
+        counts = Counter(labels)
+        self.stdout.write(
+            f"{len(texts)} examples: " + ", ".join(f"{k} {v}" for k, v in counts.most_common())
+        )
+        figures: dict[str, float] = {}
+        if threshold is None:
+            threshold, figures = classifier.choose_threshold(texts, labels, options["folds"])
+            self.stdout.write(
+                f"threshold {threshold:.2f} by {options['folds']}-fold cross-validation: "
+                f"rules plus classifier, out of fold, precision {figures['precision']:.3f} "
+                f"recall {figures['recall']:.3f} F1 {figures['f1']:.3f}"
+            )
+        about = {
+            "trained_on": [path.name for path in files],
+            "examples": dict(counts),
+            "cross_validation": figures,
+        }
+        model = classifier.train(texts, labels, threshold, about=about)
+        classifier.save(model, options["output"])
+        size = options["output"].stat().st_size
+        self.stdout.write(
+            f"wrote {options['output']} ({size // 1024} KB, {len(model.as_json()['vocabulary'])} "
+            f"n-grams, threshold {threshold:.2f})"
+        )
+        self.stdout.write(json.dumps({"threshold": threshold, **figures}))
