@@ -172,7 +172,19 @@ def _hello(frame: dict[str, Any]) -> Hello:
     language = frame.get("language", "")
     if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
         raise FrameRefused("invalid_field", "`language` must be a language tag such as `en-GB`.")
-    return Hello(token=token, last_seq=last_seq, language=language, page=frame.get("page"))
+    page = frame.get("page")
+    if isinstance(page, str):
+        check_storable("page", page, one_line=True)
+    return Hello(token=token, last_seq=last_seq, language=language, page=page)
+
+
+def _identify(frame: dict[str, Any]) -> Identify:
+    """Only storability here; identity.check_identity bounds and verifies the fields."""
+    for name in ("external_id", "name", "email", "hash"):
+        value = frame.get(name)
+        if isinstance(value, str):
+            check_storable(name, value, one_line=True)
+    return Identify(fields=frame)
 
 
 def _message(frame: dict[str, Any]) -> CustomerMessage:
@@ -216,7 +228,7 @@ _READERS: dict[str, Callable[[dict[str, Any]], ChatFrame]] = {
     "solved": lambda frame: Solved(),
     "rating": _rating,
     "email": _email,
-    "identify": lambda frame: Identify(fields=frame),
+    "identify": _identify,
     "ping": lambda frame: Ping(),
 }
 CHAT_FRAME_TYPES = frozenset(_READERS)

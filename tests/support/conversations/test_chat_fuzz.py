@@ -24,8 +24,8 @@ from channels.db import database_sync_to_async
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support.conversations import answering
-from support.conversations.models import AuditEvent, Conversation, Message
+from support.conversations import actions, agent_actions, answering
+from support.conversations.models import AuditEvent, Conversation, Message, Status
 from support.conversations.tokens import make_token
 from tests.plugins.personas import chat_socket
 
@@ -107,6 +107,16 @@ FRAMES: dict[str, st.SearchStrategy] = {
             ),
             "last_seq": st.one_of(st.integers(-3, 12), huge_integers, any_value),
             "language": st.one_of(st.sampled_from(["", "en", "en-GB", "pt-BR"]), any_value),
+            "page": st.one_of(st.just("https://shop.example.com/cart"), nasty_strings, any_value),
+        },
+    ),
+    "identify": _frame(
+        "identify",
+        {
+            "external_id": st.one_of(st.just("customer-42"), nasty_strings, any_value),
+            "name": st.one_of(st.just("Sam Lee"), nasty_strings, any_value),
+            "email": st.one_of(st.emails(), nasty_strings, any_value),
+            "hash": st.one_of(st.just("0" * 64), nasty_strings, any_value),
         },
     ),
     "message": _frame(
@@ -259,12 +269,35 @@ def fuzzed_process(settings):
     settings.LADDER_MAX_SOCKETS_PER_IP = 2
     settings.LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION = 1_000_000
     settings.LADDER_MESSAGES_PER_MINUTE_PER_IP = 1_000_000
+    # Rate limits have tests of their own; here every frame must reach validation.
+    settings.LADDER_FRAMES_PER_MINUTE_PER_SOCKET = 1_000_000
+    settings.LADDER_FRAMES_PER_MINUTE_PER_IP = 1_000_000
+    settings.LADDER_ACTIONS_PER_MINUTE_PER_SOCKET = 1_000_000
+    settings.LADDER_ACTIONS_PER_MINUTE_PER_IP = 1_000_000
+    settings.LADDER_CONVERSATIONS_PER_HOUR_PER_IP = 1_000_000
     settings.LADDER_LOCAL_CHUNK_PAUSE_MS = 0
     settings.LADDER_OFFER_EMAIL_AFTER_S = 1_000_000
     settings.LADDER_AI_IDLE_CLOSE_MINUTES = 0
     process = Process()
     yield process
     process.stop()
+
+
+def _make_ready_for(frame_type: str, conversation_pk: int) -> None:
+    """A rating is taken only once resolved and an email only after the offer: bring the
+    conversation there, so the fuzzed frames can be accepted as well as refused."""
+    if frame_type == "rating":
+        actions.do_change_status(
+            conversation_pk, Status.RESOLVED, reason="closed_idle", actor="system"
+        )
+    elif frame_type == "email":
+        actions.do_request_handoff(
+            conversation_pk,
+            reason="customer_request",
+            actor="customer",
+            notice="A person will help.",
+        )
+        agent_actions.do_offer_email_follow_up(conversation_pk, after_s=0)
 
 
 async def one_example(counts: Counts, raws: list[str], token: str) -> None:
@@ -285,6 +318,7 @@ async def one_example(counts: Counts, raws: list[str], token: str) -> None:
                 .values_list("pk", flat=True)
                 .get
             )()
+            await database_sync_to_async(_make_ready_for)(frame_type, conversation_pk)
         for n, raw in enumerate(raws):
             raw = raw.replace(json.dumps(TOKEN), json.dumps(token))
             before = await settled_state(conversation_pk)
