@@ -48,6 +48,8 @@ SHORT_TEXT_LETTERS = 12
 CONFIDENT = 0.5
 
 _WORD_RE = re.compile(r"[^\W_]+")
+# Tags, and tokens that hold characters prose does not (URLs, code, e-mail addresses).
+_NOT_PROSE = re.compile(r"<[^>]*>|\S*[=<>/\\@_{}()\[\]|:]\S*")
 _state = threading.local()
 
 
@@ -66,6 +68,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
     """The language `text` is written in, one of LANGUAGES. `hint` (a browser language tag or a
     code) decides when the text is too short or too even to say, and wins a near tie."""
     preferred = language_of_tag(hint)
+    # Markup, addresses and code say nothing of the customer's language.
+    text = _NOT_PROSE.sub(" ", text)
     letters = sum(1 for c in text if c.isalpha())
     if letters == 0:
         return preferred or DEFAULT_LANGUAGE

@@ -42,6 +42,15 @@ def publish_after_commit(group: str, event: dict[str, Any]) -> None:
             return
         loop = _serving_event_loop() if isinstance(layer, InMemoryChannelLayer) else None
         if loop is None:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is not None:
+                # Sync code called on a running loop's own thread (a shell or a script that
+                # drives a browser): async_to_sync cannot block here, so the loop sends it.
+                running.create_task(layer.group_send(group, event))
+                return
             async_to_sync(layer.group_send)(group, event)
             return
         loop.call_soon_threadsafe(_publish_in_order, loop, layer, group, event)

@@ -40,6 +40,7 @@ def test_production_serves_compressed_files_with_hashed_names(tmp_path):
         "SECRET_KEY": "k" * 20 + "production-only-secret-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "support.example.com",
         "STATIC_ROOT": str(tmp_path),
+        "LADDER_AUDIT_KEY": "a" * 40,
     }
     env.pop("DATABASE_URL", None)
     collected = subprocess.run(

@@ -17,7 +17,7 @@ from support.conversations.ledger import CALLS_IN_FLIGHT, address_budget
 from support.conversations.ledger_models import DailySpend, SpendBudget
 from support.conversations.models import Message
 
-from .chat import TIMEOUT_S, frames_until, open_chat, send_message
+from .chat import TIMEOUT_S, frames_until, open_chat, send_message, status_frames
 from .test_chat_limits import hello, socket_from
 from .test_routing_tiers import reply, story
 
@@ -44,7 +44,7 @@ async def answer_or_person(socket) -> list[dict]:
 
 async def handed_to_people(socket) -> list[dict]:
     frames = await frames_until(socket, "message")
-    assert {"type": "status", "status": "waiting", "reason": "spend_limit"} in frames
+    assert {"type": "status", "status": "waiting", "reason": "spend_limit"} in status_frames(frames)
     return frames
 
 
