@@ -1,4 +1,4 @@
-"""An agent works a conversation through htmx (claim, reply, note, draft, resolve, reopen,
+"""An agent works a conversation through htmx (claim, reply, note, resolve, reopen,
 transfer, queue tabs and search) with the site's strict Content-Security-Policy, and the
 browser reports no violation: htmx must not copy inline styles (a resized reply box has one)
 onto the content it swaps in."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.helpers import log_in, off_the_browser_loop
@@ -47,16 +46,6 @@ def test_claim_reply_and_resolve_raise_no_csp_violation(live_daphne, browser, da
     page.get_by_label("Internal note").fill("Checked the courier.")
     page.get_by_role("button", name="Add note").click()
     expect(page.locator("#transcript")).to_contain_text("Checked the courier.")
-    # The note's live update redraws the panel; press the button that is there afterwards.
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Draft with AI").click()
-    try:
-        page.locator(".draft-sources").wait_for(state="visible", timeout=5_000)
-    except PlaywrightTimeoutError:
-        # A press that landed while a live update redrew the panel: the agent presses again.
-        page.get_by_role("button", name="Draft with AI").click()
-    expect(page.locator(".draft-sources")).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("button", name="Resolve").click()
     expect(page.locator("#conversation-panel")).to_contain_text("Resolved")
     page.get_by_role("button", name="Reopen").click()
