@@ -1,5 +1,5 @@
 """An agent works a conversation through htmx (claim, reply, note, resolve, reopen,
-transfer, queue tabs and search) with the site's strict Content-Security-Policy, and the
+transfer) with the site's strict Content-Security-Policy, and the
 browser reports no violation: htmx must not copy inline styles (a resized reply box has one)
 onto the content it swaps in."""
 
@@ -54,13 +54,6 @@ def test_claim_reply_and_resolve_raise_no_csp_violation(live_daphne, browser, da
     expect(page.locator("#conversation-panel")).to_contain_text("With an agent")
     page.get_by_role("button", name="Transfer", exact=True).click()
     expect(page.locator("#conversation-panel")).to_contain_text("Eli")
-    page.get_by_role("link", name="Back to the queue").click()
-    page.get_by_role("link", name="Resolved").click()
-    page.get_by_role("link", name="Waiting").click()
-    expect(page.get_by_role("link", name="Waiting")).to_have_attribute("aria-current", "page")
-    page.get_by_label("Search messages, names and emails").fill("parcel")
-    page.get_by_role("button", name="Search").click()
-    expect(page.locator("#queue")).to_contain_text("parcel")
     page.wait_for_timeout(300)  # let the last swap settle: violations are reported after it
 
     csp = [line for line in console if "Content Security Policy" in line]
