@@ -4,7 +4,6 @@ the same load against each in turn, and gather the figures (always stopping the 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import shutil
 import socket
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from support.devtools.fake_anthropic import CONFIDENT_CONTROL_LINE, split_tokens
 
+from .checks import evaluate as evaluate_checks
 from .client import Endpoint
 from .runner import LoadPlan, LoadRun, RunTimedOut, Target
 from .servers import ServerFailed, Servers, free_port, raise_open_file_limit
@@ -28,12 +28,6 @@ CONTROL_LINE_TOKENS = len(split_tokens(CONFIDENT_CONTROL_LINE + "\n"))
 # Limits raised for our own server processes: every client of the benchmark is 127.0.0.1.
 UNLIMITED = "100000000"
 SET_UP_TIMEOUT_S = 120.0
-
-# Issue 7's targets, checked when the run is the one they are stated for.
-TARGET_RELAY_RATIO = 1.2
-TARGET_P50_MS = 50.0
-TARGET_P95_MS = 150.0
-TARGET_KIB_PER_IDLE_SOCKET = 48.0
 
 
 @dataclass
@@ -291,62 +285,15 @@ class Benchmark:
             application,
         ]
 
-    # Checks against issue 7's targets
+    # Checks
 
     def checks(self, result: dict[str, Any]) -> dict[str, dict[str, Any]]:
         ours = result["ladder"]
-        checks: dict[str, dict[str, Any]] = {}
-
-        def add(name: str, value: Any, limit: Any, met: bool, required: bool) -> None:
-            checks[name] = {"value": value, "limit": limit, "met": met, "required": required}
-
-        if self.options.url == "" or ours.get("lost") is not None:
-            for name in ("lost", "duplicated", "mismatched"):
-                value = ours.get(name)
-                add(name, value, 0, value == 0, required=True)
-        add("errors", ours.get("errors"), 0, ours.get("errors") == 0, required=True)
-        expected = self.options.conversations * self.options.messages
-        add(
-            "every_question_answered",
-            ours.get("answers", 0) + ours.get("handoffs", 0),
-            expected,
-            ours.get("unanswered", 1) == 0,
-            required=True,
+        found = evaluate_checks(
+            conversations=self.options.conversations,
+            messages=self.options.messages,
+            ours=ours,
+            relay=result.get("baseline"),
+            counts_history=self.options.url == "" or ours.get("lost") is not None,
         )
-        added = ours.get("added_ttft_ms", {})
-        with contextlib.suppress(TypeError):
-            add(
-                "added_ttft_p50_ms",
-                added.get("p50"),
-                TARGET_P50_MS,
-                added.get("p50") is not None and added["p50"] <= TARGET_P50_MS,
-                required=False,
-            )
-            add(
-                "added_ttft_p95_ms",
-                added.get("p95"),
-                TARGET_P95_MS,
-                added.get("p95") is not None and added["p95"] <= TARGET_P95_MS,
-                required=False,
-            )
-        ratios = result.get("ratios") or {}
-        for quantile in ("p50", "p95"):
-            value = ratios.get("added_ttft_ms", {}).get(quantile)
-            if value is not None:
-                add(
-                    f"added_ttft_{quantile}_vs_relay",
-                    value,
-                    TARGET_RELAY_RATIO,
-                    value <= TARGET_RELAY_RATIO,
-                    required=False,
-                )
-        kib = (ours.get("idle") or {}).get("kib_per_socket")
-        if kib is not None:
-            add(
-                "kib_per_idle_socket",
-                kib,
-                TARGET_KIB_PER_IDLE_SOCKET,
-                kib <= TARGET_KIB_PER_IDLE_SOCKET,
-                required=False,
-            )
-        return checks
+        return {check.name: check.as_dict() for check in found}
