@@ -16,7 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, identity, recovery
+from . import actions, answering, housekeeping, identity, recovery, writer
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .frames import (
@@ -326,7 +326,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         assert self.conversation is not None
         client_id = frame.client_id
         await self.check_rate(client_id)
-        stored = await in_conversation(self.conversation.pk, actions.do_record_customer_message)(
+        stored = await writer.record_customer_message(
             self.conversation.pk, client_id=client_id, text=frame.text
         )
         acked_at = time.perf_counter()

@@ -1,0 +1,87 @@
+"""Customer messages stored in group commits: each message of a commit gets its own outcome,
+one refused message refuses only itself, and an ack is sent only for a committed row."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from support.conversations import actions, writer
+from support.conversations.audit import verify_chain
+from support.conversations.models import AuditEvent, Conversation, Message
+from support.conversations.writer import CustomerMessageToStore, store_customer_messages
+
+
+@pytest.mark.django_db
+def test_messages_of_several_conversations_are_stored_in_one_commit_each_with_its_seq():
+    first, second = actions.do_start_conversation(), actions.do_start_conversation()
+    outcomes = store_customer_messages(
+        [
+            CustomerMessageToStore(second.pk, "b-1", "Where is my parcel?"),
+            CustomerMessageToStore(first.pk, "a-1", "Hello"),
+            CustomerMessageToStore(first.pk, "a-2", "Anyone there?"),
+        ]
+    )
+    assert [(o.message.conversation_id, o.message.seq, o.created) for o in outcomes] == [
+        (second.pk, 1, True),
+        (first.pk, 1, True),
+        (first.pk, 2, True),
+    ]
+    # Each message is in its conversation's audit chain, which still verifies.
+    for conversation in (first, second):
+        conversation.refresh_from_db()
+        events = conversation.audit_events.order_by("index")
+        assert verify_chain(conversation, events, conversation.messages.all()) == []
+    assert AuditEvent.objects.filter(kind="message.customer").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_refused_message_refuses_only_itself():
+    conversation = actions.do_start_conversation()
+    outcomes = store_customer_messages(
+        [
+            CustomerMessageToStore(conversation.pk, "ok-1", "Hello"),
+            CustomerMessageToStore(conversation.pk, "blank", "   "),
+            CustomerMessageToStore(conversation.pk + 1000, "gone", "Hello?"),
+            CustomerMessageToStore(conversation.pk, "ok-1", "Hello"),  # a resend
+            CustomerMessageToStore(conversation.pk, "ok-2", "Still there?"),
+        ]
+    )
+    assert isinstance(outcomes[1], actions.ActionRefused)
+    assert isinstance(outcomes[2], Conversation.DoesNotExist)
+    # The resend gets the stored message back, not a second one.
+    assert outcomes[3].created is False and outcomes[3].message.seq == outcomes[0].message.seq
+    stored = list(Message.objects.filter(conversation=conversation).values_list("client_id", "seq"))
+    assert stored == [("ok-1", 1), ("ok-2", 2)]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_messages_sent_together_share_commits_and_each_waiter_gets_its_own_ack():
+    conversations = [await asyncio.to_thread(actions.do_start_conversation) for _ in range(3)]
+    stored = await asyncio.gather(
+        *(
+            writer.record_customer_message(c.pk, client_id=f"{c.pk}-{n}", text=f"question {n}")
+            for c in conversations
+            for n in range(4)
+        ),
+        writer.record_customer_message(conversations[0].pk, client_id="x", text=""),
+        return_exceptions=True,
+    )
+    assert isinstance(stored[-1], actions.ActionRefused)
+    for outcome, (conversation, n) in zip(
+        stored[:-1], [(c, n) for c in conversations for n in range(4)], strict=True
+    ):
+        assert outcome.message.conversation_id == conversation.pk
+        assert outcome.message.client_id == f"{conversation.pk}-{n}"
+        # Committed before the waiter heard of it.
+        assert await Message.objects.filter(pk=outcome.message.pk).aexists()
+    # Per conversation, seqs follow the order the messages were sent in.
+    for conversation in conversations:
+        seqs = [
+            seq
+            async for seq in Message.objects.filter(conversation=conversation)
+            .order_by("client_id")
+            .values_list("seq", flat=True)
+        ]
+        assert seqs == [1, 2, 3, 4]
