@@ -138,14 +138,16 @@ TEMPLATES = [
 ]
 
 # SQLite by default (WAL, busy timeout, IMMEDIATE transactions so concurrent writers queue
-# instead of failing with "database is locked"); PostgreSQL when DATABASE_URL says so.
+# instead of failing with "database is locked"; support.db.sqlite3 queues this process's
+# writers at a lock rather than in SQLite's sleeping busy handler); PostgreSQL when
+# DATABASE_URL says so.
 SQLITE_PATH = env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "support.db.sqlite3",
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 "timeout": 20,

@@ -1,0 +1,67 @@
+"""Django's SQLite backend, with the writers of one process taking turns at a lock.
+
+SQLite lets one transaction write at a time; the others wait in its busy handler, which sleeps
+1, 2, 5, then up to 100 ms between tries. With several database threads writing (the message
+writer, the conversations' threads, the after-stream thread), those sleeps, not the writes,
+were what a message waited for. Writers in this process instead queue at a lock, taken when a
+transaction begins (BEGIN IMMEDIATE) and released when it ends, so the next one starts as soon
+as the last commits. Other processes still meet the busy handler; readers never wait (WAL).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
+
+# Database file -> the lock its writers in this process take turns at.
+_write_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def write_lock(name: str) -> threading.Lock:
+    with _locks_guard:
+        return _write_locks.setdefault(name, threading.Lock())
+
+
+class DatabaseWrapper(SQLiteDatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._holding_write_lock: threading.Lock | None = None
+
+    def _start_transaction_under_autocommit(self) -> None:
+        lock = write_lock(str(self.settings_dict["NAME"]))
+        # Past the busy timeout, go on without the lock and let SQLite decide, as it would
+        # without it (a transaction left open elsewhere must not hang this one for ever).
+        timeout_s = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        if lock.acquire(timeout=timeout_s):
+            self._holding_write_lock = lock
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+        except BaseException:
+            self._release_write_lock()
+            raise
+
+    def _release_write_lock(self) -> None:
+        lock, self._holding_write_lock = self._holding_write_lock, None
+        if lock is not None:
+            lock.release()
+
+    def _commit(self) -> Any:
+        try:
+            return super()._commit()  # type: ignore[misc]
+        finally:
+            self._release_write_lock()
+
+    def _rollback(self) -> Any:
+        try:
+            return super()._rollback()  # type: ignore[misc]
+        finally:
+            self._release_write_lock()
+
+    def _close(self) -> Any:
+        try:
+            return super()._close()  # type: ignore[misc]
+        finally:
+            self._release_write_lock()
