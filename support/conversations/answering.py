@@ -35,7 +35,7 @@ from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.help_centre import SystemPrompts, system_prompts
 from support.knowledge.search import search_passages
 
-from . import actions
+from . import actions, leases
 from .dbthreads import in_conversation
 from .i18n import speaking, stored_language
 from .ledger import (
@@ -142,6 +142,7 @@ async def answer_customer_message(
 ) -> None:
     lock = _locks.setdefault(conversation_id, asyncio.Lock())
     async with lock:
+        await leases.claim(conversation_id)  # one process answers a conversation at a time
         answer = Answer(conversation_id, customer_seq, acked_at, client_address)
         try:
             await answer.run()
@@ -163,6 +164,7 @@ async def answer_customer_message(
         finally:
             await answer.release_spend()
             end_live_stream(conversation_id)
+            await leases.release(conversation_id)
             if not lock.locked() and not lock._waiters:
                 _locks.pop(conversation_id, None)
 

@@ -24,6 +24,10 @@ def ensure_started() -> None:
     loop = asyncio.get_running_loop()
     if _task is None or _task.done() or _task.get_loop() is not loop:
         _task = loop.create_task(_run_forever())
+    from .recovery import ensure_watching
+
+    # Several processes: answers a dead one abandoned are answered by the living.
+    ensure_watching()
 
 
 def close_idle_conversations() -> None:

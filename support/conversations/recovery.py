@@ -3,20 +3,31 @@ customer messages left without an answer are answered (on start-up or on the nex
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from datetime import timedelta
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from . import answering
+from . import answering, leases
 from .audit import append_event, seal_message, text_digest_data
 from .dbthreads import in_conversation
 from .live import publish_after_commit
 from .models import Conversation, Message, MessageState, Role, Status
 
 CUT_OFF_NOTICE = "(The answer was interrupted.)"
+# With several processes: how often each looks for answers a dead process abandoned, and how
+# long a customer's message waits unanswered before it counts as possibly abandoned (its
+# holder's lease decides: a live process keeps it).
+ABANDONED_CHECK_EVERY_S = 3.0
+ABANDONED_AFTER_S = 5
+
+logger = logging.getLogger("ladder.recovery")
 
 
 def close_dead_streams(
@@ -75,14 +86,76 @@ async def resume_unanswered(conversation_id: int) -> None:
     """On a resume: if this process is not answering and the last answer died, answer now."""
     if answering.is_answering(conversation_id):
         return
+    if leases.shared():
+        await recover_if_abandoned(conversation_id)
+        return
     # With one process (the in-memory layer) a stream this process is not running is dead.
-    single_process = not settings.REDIS_URL
-    await in_conversation(conversation_id, close_dead_streams)(
-        conversation_id, older_than_s=0 if single_process else None
-    )
+    await in_conversation(conversation_id, close_dead_streams)(conversation_id, older_than_s=0)
     seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
     if seq is not None:
         answering.schedule_answer(conversation_id, seq, time.perf_counter())
+
+
+async def recover_if_abandoned(conversation_id: int) -> bool:
+    """With several processes: when no live process holds the conversation's lease, take it,
+    close the answer its dead holder left streaming and answer the customer again (or hand
+    the conversation to people, as any answer may). True if an answer was started."""
+    if answering.is_answering(conversation_id):
+        return False
+    if not await leases.claim(conversation_id, wait=False):
+        return False
+    seq: int | None = None
+    try:
+        # Nobody alive answers here (its answers hold the lease), so any stream is dead.
+        await in_conversation(conversation_id, close_dead_streams)(conversation_id, older_than_s=0)
+        seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
+    finally:
+        if seq is None:
+            await leases.release(conversation_id)
+    if seq is None:
+        return False
+    logger.warning("answering conversation %s again: its answer was abandoned", conversation_id)
+    answering.schedule_answer(conversation_id, seq, time.perf_counter())
+    return True
+
+
+def possibly_abandoned(older_than_s: int, limit: int = 100) -> list[int]:
+    """Conversations with the AI whose last message is a customer's left unanswered, or an
+    answer still streaming, for `older_than_s` seconds: those a dead process may have left."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    last = Q(messages__seq=F("last_seq"))
+    owed = Q(messages__role=Role.CUSTOMER, messages__created_at__lte=cutoff)
+    cut_off = Q(messages__state=MessageState.STREAMING, messages__updated_at__lte=cutoff)
+    return list(
+        Conversation.objects.filter(last & (owed | cut_off), status=Status.AI)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+async def watch_for_abandoned_answers() -> None:
+    """Every few seconds, in every process of a shared deployment: answer what a process
+    that died left unanswered, whether or not its customer comes back."""
+    while True:
+        await asyncio.sleep(ABANDONED_CHECK_EVERY_S)
+        try:
+            found = await database_sync_to_async(possibly_abandoned)(ABANDONED_AFTER_S)
+            for conversation_id in found:
+                await recover_if_abandoned(conversation_id)
+        except Exception:
+            logger.exception("looking for abandoned answers failed")
+
+
+_watcher: asyncio.Task[None] | None = None
+
+
+def ensure_watching() -> None:
+    global _watcher
+    if not leases.shared():
+        return
+    loop = asyncio.get_running_loop()
+    if _watcher is None or _watcher.done() or _watcher.get_loop() is not loop:
+        _watcher = loop.create_task(watch_for_abandoned_answers())
 
 
 def conversations_owed_an_answer() -> list[tuple[int, int]]:
