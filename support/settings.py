@@ -173,7 +173,15 @@ if REDIS_URL:
             # A consumer's read blocks on Redis for 5 s at a time (channels_redis), and redis-py
             # gives up on a socket after 5 s by default: an idle socket's consumer then died.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                # redis-py's pool refuses (MaxConnectionsError) past 100 connections, which
+                # a few hundred answers streaming at once in one process reach.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000),
+                    }
+                ],
                 "capacity": 1500,
                 "expiry": 30,
             },
