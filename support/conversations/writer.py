@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import cast
 
 from channels.db import database_sync_to_async
@@ -39,14 +41,21 @@ class CustomerMessageToStore:
 type Outcome = StoredCustomerMessage | Exception
 
 
-def store_customer_messages(messages: list[CustomerMessageToStore]) -> list[Outcome]:
+def store_customer_messages(
+    messages: list[CustomerMessageToStore],
+    committed: Callable[[list[Outcome]], None] | None = None,
+) -> list[Outcome]:
     """Store `messages` in one transaction, each as `do_record_customer_message` would; the
-    outcome of each, in order: what it stored, or the exception that refused it."""
+    outcome of each, in order: what it stored, or the exception that refused it. `committed`
+    gets the outcomes as soon as the transaction commits, before the live events go out."""
     outcomes: list[Outcome | None] = [None] * len(messages)
     # Row locks in the order of the conversations' ids: two processes' writers never wait
     # for each other in a circle.
     order = sorted(range(len(messages)), key=lambda index: messages[index].conversation_id)
     with transaction.atomic():
+        if committed is not None:
+            # The first thing after the commit: acks need not wait for the live events.
+            transaction.on_commit(lambda: committed(cast(list[Outcome], outcomes)))
         for index in order:
             message = messages[index]
             try:
@@ -90,16 +99,13 @@ class MessageWriter:
             while self.waiting:
                 batch = self.waiting[:MAX_MESSAGES_PER_COMMIT]
                 del self.waiting[:MAX_MESSAGES_PER_COMMIT]
+                committed = partial(_tell_from_thread, asyncio.get_running_loop(), batch)
                 try:
-                    outcomes: list[Outcome] = await store([w.message for w in batch])
+                    outcomes: list[Outcome] = await store([w.message for w in batch], committed)
                 except Exception as error:
                     # Nothing of this commit was stored: every message in it is refused.
                     outcomes = [error] * len(batch)
-                for waiting, outcome in zip(batch, outcomes, strict=True):
-                    if isinstance(outcome, Exception):
-                        waiting.stored.set_exception(outcome)
-                    else:
-                        waiting.stored.set_result(outcome)
+                _tell(batch, outcomes)
                 batch = []
         finally:
             # Only when the loop stops under it: nobody is left waiting for ever.
@@ -108,6 +114,22 @@ class MessageWriter:
                 if not waiting.stored.done():
                     waiting.stored.cancel()
             self.waiting.clear()
+
+
+def _tell_from_thread(
+    loop: asyncio.AbstractEventLoop, batch: list[_Waiting], outcomes: list[Outcome]
+) -> None:
+    loop.call_soon_threadsafe(_tell, batch, outcomes)
+
+
+def _tell(batch: list[_Waiting], outcomes: list[Outcome]) -> None:
+    for waiting, outcome in zip(batch, outcomes, strict=True):
+        if waiting.stored.done():
+            continue
+        if isinstance(outcome, Exception):
+            waiting.stored.set_exception(outcome)
+        else:
+            waiting.stored.set_result(outcome)
 
 
 _writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageWriter] = (
