@@ -8,9 +8,10 @@ widget that drops mid-answer loses nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -167,6 +168,19 @@ async def answer_customer_message(
             await leases.release(conversation_id)
             if not lock.locked() and not lock._waiters:
                 _locks.pop(conversation_id, None)
+
+
+@contextlib.asynccontextmanager
+async def answering_turn(conversation_id: int) -> AsyncIterator[None]:
+    """Wait for this process's answers in the conversation to end, and keep new ones out
+    until the block ends (recovery closes cut-off answers inside it)."""
+    lock = _locks.setdefault(conversation_id, asyncio.Lock())
+    try:
+        async with lock:
+            yield
+    finally:
+        if not lock.locked() and not lock._waiters:
+            _locks.pop(conversation_id, None)
 
 
 class TakenOver(Exception):

@@ -25,7 +25,7 @@ CUT_OFF_NOTICE = "(The answer was interrupted.)"
 # long a customer's message waits unanswered before it counts as possibly abandoned (its
 # holder's lease decides: a live process keeps it).
 ABANDONED_CHECK_EVERY_S = 3.0
-ABANDONED_AFTER_S = 5
+ABANDONED_AFTER_S = 15
 
 logger = logging.getLogger("ladder.recovery")
 
@@ -102,15 +102,18 @@ async def recover_if_abandoned(conversation_id: int) -> bool:
     the conversation to people, as any answer may). True if an answer was started."""
     if answering.is_answering(conversation_id):
         return False
-    if not await leases.claim(conversation_id, wait=False):
-        return False
     seq: int | None = None
-    try:
-        # Nobody alive answers here (its answers hold the lease), so any stream is dead.
-        await in_conversation(conversation_id, close_dead_streams)(conversation_id, older_than_s=0)
-        seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
-    finally:
-        if seq is None:
+    # Inside this process's turn: no answer of its own starts while streams are closed.
+    async with answering.answering_turn(conversation_id):
+        if not await leases.claim(conversation_id, wait=False):
+            return False
+        try:
+            # Every live answer holds the lease, so any stream left here is a dead one's.
+            await in_conversation(conversation_id, close_dead_streams)(
+                conversation_id, older_than_s=0
+            )
+            seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
+        finally:
             await leases.release(conversation_id)
     if seq is None:
         return False
