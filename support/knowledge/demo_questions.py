@@ -528,7 +528,7 @@ _MORE_QUESTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "change-shipping-address": ("I made a mistake in my address, can I still fix it?",),
         "return-policy": ("Can I send back something I haven't used?",),
         "how-to-return": ("Who pays for the return shipping?",),
-        "refund-timing": ("I returned my order, when will the money be back on my card?",),
+        "refund-timing": ("I sent my parcel back, how long until the refund reaches my card?",),
         "exchanges": ("Can I swap an item for a different size?", "How do I exchange a gift?"),
         "payment-methods": ("Can I split the payment into instalments?",),
         "payment-declined": ("Why does my card keep getting rejected at checkout?",),
