@@ -108,6 +108,7 @@ _REAL_WORDS = frozenset(
     sacked tacked jacked taking baking waking clair claims clam spear sneak steak speck peak
     queda algum alguma pessoal pessoais humor humour humanas humane agenda agence agency parlor
     parlour consumed consume consumes customs demanda demandas beraten
+    demander demande demandes demandez demandent demandons
     """.split()
 )
 _GLUED_PREFIXES = ("a", "an", "to", "the", "u", "ya", "my", "me", "with", "wit")
@@ -316,9 +317,23 @@ _NOT_A_REQUEST = (
         delivery courier driver shipping
         (?:virtual|ai|digital|automated|bot|robot|chatbot|chat_bot)_(?:assistants?|agents?)
         hacerme convertirme trabajar_como trabajo empleo
-        devenir travailler_comme emploi recrutez
+        devenir travailler_comme emploi recrutez a_que_hora a_que_horas what_time quelle_heure
         werde_ich bewerben bewerbung arbeiten_als (?<!verbunden_)werden
         me_torno me_tornar tornar_me trabalhar_como vaga emprego
+        """
+    )
+    + r"\b"
+)
+# When the chat is staffed: "is there someone on the chat on Saturdays" asks about hours.
+_WHEN_STAFFED = (
+    r"\b"
+    + _one_of(
+        r"""
+        saturdays? sundays? weekends? holidays? nights? what_time opening_hours
+        sabados? domingos? fines_de_semana festivos? a_que_hora\w* horarios?
+        samedis? dimanches? week_ends? jours_feries nuit quelle_heure horaires?
+        samstags? sonntags? wochenenden? feiertag\w* nachts um_wie_viel_uhr
+        fins?_de_semana feriados? noite a_que_horas que_horas
         """
     )
     + r"\b"
@@ -758,7 +773,8 @@ _RULES: tuple[_Rule, ...] = (
         "customer_request.is_there_a_person",
         reasons.CUSTOMER_REQUEST,
         rf"\b{_IS_THERE} (?:(?:a|an|any|some|algum|alguma|um|uma|un|una|une|einen|eine) )?"
-        rf"(?:(?:real|live|actual|human) )?{_IS_THERE_PERSON}\b",
+        rf"(?:(?:real|live|actual|human) )?{_IS_THERE_PERSON}\b(?!.*{_WHEN_STAFFED})",
+        unless=_WHEN_STAFFED,
     ),
     _rule(
         "customer_request.bare_person",

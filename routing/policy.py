@@ -28,7 +28,7 @@ Action = Literal["answer", "call_model", "escalate", "handoff"]
 @dataclass(frozen=True)
 class Thresholds:
     confidence: float = 0.7
-    local_confidence: float = 0.35
+    local_confidence: float = 0.42
     retrieval_floor: float = 0.2
     repeated_question_limit: int = 3
     # Negative sentiment or a long conversation asks for more certainty before answering.

@@ -294,7 +294,7 @@ LADDER_LOCAL_CHUNK_PAUSE_MS = env.int("LADDER_LOCAL_CHUNK_PAUSE_MS", default=20)
 LADDER_CONFIDENCE_THRESHOLD = env.float("LADDER_CONFIDENCE_THRESHOLD", default=0.7)
 # The local provider answers only above this score and this lead over the next article
 # (measured on tuning data: docs/answers.md).
-LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.35)
+LADDER_LOCAL_CONFIDENCE_THRESHOLD = env.float("LADDER_LOCAL_CONFIDENCE_THRESHOLD", default=0.42)
 LADDER_LOCAL_MIN_MARGIN = env.float("LADDER_LOCAL_MIN_MARGIN", default=0.1)
 # Where the help centre's articles are read (local answers link to them).
 LADDER_HELP_CENTRE_URL = env.str("LADDER_HELP_CENTRE_URL", default=f"{_SERVED_AT}/help/")

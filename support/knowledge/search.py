@@ -40,12 +40,23 @@ TYPO_MIN_LENGTH = 5
 # Two stems one of which begins with the other stand for each other from this length on.
 PREFIX_LENGTH = 5
 TYPO_TWO_EDITS_LENGTH = 8
+# ... and a question's stem stands for an index stem it begins with at most this many letters
+# shorter.
+PREFIX_MAX_CUT = 3
 # A passage only earns this share of a full match: an example question or a title that says
 # what the customer said is better evidence than a paragraph that mentions the same words.
 PASSAGE_SHARE = 0.85
 # A second passage joins the answer when it matches the question nearly as well as the first
 # (standard and express delivery): one of them alone would be half the answer.
 SECOND_PASSAGE_SHARE = 0.75
+# An entry in another language than the question's earns this share of its score: every demo
+# article has a version in each language, so a match across languages is mostly a false friend
+# ("vendez" and Portuguese "vendas"); it still finds an article that has no version in the
+# customer's language.
+OTHER_LANGUAGE_SHARE = 0.8
+# A question word read as the index's closest spelling weighs this share of its weight: the
+# correction may be another word ("verkauft" for "gekauft").
+TYPO_WEIGHT_SHARE = 0.6
 
 # Order numbers, dates, prices and codes (NW-55501, 4.95, 2pm) name a case, not a topic.
 _CHUNK_WITH_DIGIT_RE = re.compile(r"\S*\d\S*")
@@ -108,6 +119,14 @@ def variants(term: str, language: str, known: Vocabulary) -> frozenset[str]:
     with the other, from PREFIX_LENGTH letters on (Snowball leaves "regist" for registering and
     "registr" for registration); the synonyms of synonyms.py; and when none of these is known,
     its closest spelling (a typo), in the question's language or English."""
+    found = related_variants(term, language, known)
+    if found or len(term) < TYPO_MIN_LENGTH:
+        return found
+    return typo_variant(term, tuple(dict.fromkeys((language, DEFAULT_LANGUAGE))), known)
+
+
+def related_variants(term: str, language: str, known: Vocabulary) -> frozenset[str]:
+    """`variants` but the spelling correction."""
     languages = tuple(dict.fromkeys((language, DEFAULT_LANGUAGE)))
     found = {term} | synonyms_of(term, language)
     for vocabulary_language in languages:
@@ -119,14 +138,21 @@ def variants(term: str, language: str, known: Vocabulary) -> frozenset[str]:
             while start < len(choices) and choices[start].startswith(word):
                 found.add(choices[start])
                 start += 1
+            # A shorter stem stands for a longer word only when it keeps most of it: "regist"
+            # for "registr", not "contr" for "contrat"; and not when the index knows the word
+            # itself ("rechnung" is no "rechn").
+            if word in known.version_frequency:
+                continue
             found.update(
                 word[:k]
-                for k in range(PREFIX_LENGTH, len(word))
+                for k in range(max(PREFIX_LENGTH, len(word) - PREFIX_MAX_CUT), len(word))
                 if word[:k] in known.version_frequency
             )
-    found = {word for word in found if word in known.version_frequency}
-    if found or len(term) < TYPO_MIN_LENGTH:
-        return frozenset(found)
+    return frozenset(word for word in found if word in known.version_frequency)
+
+
+def typo_variant(term: str, languages: tuple[str, ...], known: Vocabulary) -> frozenset[str]:
+    """The index's closest spelling of a word it does not know, if one is near enough."""
     edits = 2 if len(term) >= TYPO_TWO_EDITS_LENGTH else 1
     for vocabulary_language in languages:
         choices = known.by_language.get(vocabulary_language, ())
@@ -208,13 +234,19 @@ def rank_articles(
     weights: dict[str, float] = {}
     stand_for: dict[str, frozenset[str]] = {}
     for term in question_terms(question, language):
-        found = variants(term, language, known)
+        related = related_variants(term, language, known)
+        found = related
+        if not related and len(term) >= TYPO_MIN_LENGTH:
+            found = typo_variant(term, tuple(dict.fromkeys((language, DEFAULT_LANGUAGE))), known)
         # The term's own rarity when the index knows it, else its commonest stand-in's. A word
         # no article uses still counts against every article: the help centre lacks it.
         frequency = known.version_frequency.get(
             term, max((known.version_frequency[v] for v in found), default=0)
         )
         weights[term] = idf(frequency, known.versions)
+        if found and not related:
+            # Found only as a spelling correction: it may be another word.
+            weights[term] *= TYPO_WEIGHT_SHARE
         stand_for[term] = found
     indexed = sorted(set().union(*stand_for.values())) if stand_for else []
     if not indexed:
@@ -240,6 +272,8 @@ def rank_articles(
             question_share = sum(weights[t] for t in said) / total
             example_share = len(covered) / len(entry.terms)
             score = math.sqrt(question_share * example_share)
+        if entry.language != language:
+            score *= OTHER_LANGUAGE_SHARE
         match = matches.setdefault(entry.article_id, ArticleMatch(entry.article_id))
         # Ties go to the customer's language, then to the entry the engine ranked first.
         if score > match.score + 1e-9 or (

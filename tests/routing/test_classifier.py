@@ -13,9 +13,6 @@ from django.core.management import CommandError, call_command
 from routing import classifier
 from routing.classifier import ModelFileError, load_model, read_intent
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-HOLDOUT = DATA / "routing_multilingual_holdout.jsonl"
-
 TINY = [
     ("I want to complain about the driver", "complaint"),
     ("this is a formal complaint", "complaint"),
@@ -122,11 +119,13 @@ def test_model_file_of_another_format_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_training_command_refuses_held_out_files(tmp_path: Path) -> None:
+    held_out = tmp_path / "routing_multilingual_holdout.jsonl"
+    held_out.write_text('{"text": "a person please", "label": "human"}\n', encoding="utf-8")
     with pytest.raises(CommandError, match="held out"):
         call_command(
             "train_intent_classifier",
             "--jsonl",
-            str(HOLDOUT),
+            str(held_out),
             "--output",
             str(tmp_path / "m.json"),
         )
@@ -147,6 +146,7 @@ def test_training_command_writes_a_model_the_router_can_read(tmp_path: Path) -> 
     call_command(
         "train_intent_classifier",
         "--no-bitext",
+        "--no-kb-questions",
         "--jsonl",
         str(data),
         "--threshold",
@@ -196,3 +196,13 @@ def test_routing_a_message_never_imports_the_training_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_help_centres_example_questions_train_the_bot_side() -> None:
+    from routing.intents import detect_intent
+    from support.knowledge.management.commands.train_intent_classifier import kb_examples
+
+    examples = kb_examples()
+    assert len(examples) > 300
+    assert {label for _, label in examples} == {"answer"}
+    assert all(detect_intent(text) is None for text, _ in examples)
