@@ -365,6 +365,14 @@ LADDER_INBOX_ACCESS_CHECK_S = env.float("LADDER_INBOX_ACCESS_CHECK_S", default=3
 # A conversation only the AI answered is resolved by the system once the customer has written
 # nothing for this many minutes (0: never); that is what counts it as resolved by the AI.
 LADDER_AI_IDLE_CLOSE_MINUTES = env.int("LADDER_AI_IDLE_CLOSE_MINUTES", default=30)
+# Typing indicators: each side's typing is relayed at most once per LADDER_TYPING_RELAY_EVERY_S
+# (s) and shown for LADDER_TYPING_EXPIRES_S (s) unless repeated; a widget may send at most
+# LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET `typing` frames a minute.
+LADDER_TYPING_RELAY_EVERY_S = env.float("LADDER_TYPING_RELAY_EVERY_S", default=2.5)
+LADDER_TYPING_EXPIRES_S = env.int("LADDER_TYPING_EXPIRES_S", default=6)
+LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET = env.int(
+    "LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET", default=30
+)
 # Sockets: a chat socket that sends no `hello` this long after connecting is closed (s).
 LADDER_HELLO_TIMEOUT_S = env.float("LADDER_HELLO_TIMEOUT_S", default=10.0)
 
