@@ -365,6 +365,9 @@ LADDER_INBOX_ACCESS_CHECK_S = env.float("LADDER_INBOX_ACCESS_CHECK_S", default=3
 # A conversation only the AI answered is resolved by the system once the customer has written
 # nothing for this many minutes (0: never); that is what counts it as resolved by the AI.
 LADDER_AI_IDLE_CLOSE_MINUTES = env.int("LADDER_AI_IDLE_CLOSE_MINUTES", default=30)
+# The first-response target (minutes from a handoff to a person's first reply; 0: none): the
+# inbox marks conversations near it (80 %) or past it, analytics counts first replies within it.
+LADDER_FIRST_RESPONSE_TARGET_MINUTES = env.float("LADDER_FIRST_RESPONSE_TARGET_MINUTES", default=5)
 # Typing indicators: each side's typing is relayed at most once per LADDER_TYPING_RELAY_EVERY_S
 # (s) and shown for LADDER_TYPING_EXPIRES_S (s) unless repeated; a widget may send at most
 # LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET `typing` frames a minute.

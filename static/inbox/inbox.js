@@ -50,6 +50,19 @@
       if (isNaN(since)) return;
       var seconds = Math.max(0, Math.floor((Date.now() - since.getTime()) / 1000));
       el.textContent = elapsedText(seconds);
+    });    // The first-response target: a row turns "Near target", then "Past target", as time goes.
+    document.querySelectorAll(".first-response[data-due-at]").forEach(function (el) {
+      var now = Date.now();
+      var state = now >= Date.parse(el.getAttribute("data-due-at")) ? "past"
+        : now >= Date.parse(el.getAttribute("data-near-at")) ? "near" : "within";
+      if (el.getAttribute("data-state") === state) return;
+      el.setAttribute("data-state", state);
+      el.textContent = state === "within" ? "" : el.getAttribute("data-" + state + "-label");
+      var row = el.closest("tr");
+      if (row) {
+        row.classList.remove("first-response-within", "first-response-near", "first-response-past");
+        row.classList.add("first-response-" + state);
+      }
     });
   }
 
