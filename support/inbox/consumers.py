@@ -31,6 +31,7 @@ from support.conversations.transcript import Entry
 
 from . import presence
 from .access import agent_socket_group, same_site_origin, session_still_an_agent
+from .assignment import assign_quietly
 from .queue import mark_read, waiting_count
 
 PRESENCE_EVENT = {"type": "inbox.presence"}
@@ -108,6 +109,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(presence.socket_opened)(user.pk)
         self.counted_present = True
         await self.channel_layer.group_send(INBOX_GROUP, PRESENCE_EVENT)
+        # An agent coming online may take conversations left waiting for want of one.
+        await database_sync_to_async(assign_quietly)()
 
     async def disconnect(self, code: int) -> None:
         await self.release()
