@@ -67,6 +67,17 @@ def test_a_new_handoff_goes_to_the_online_agent_and_is_audited_like_a_claim(auto
     )
 
 
+def test_the_agent_reads_in_the_transcript_that_it_was_assigned_automatically(
+    auto_assign, dana, client
+):
+    online(dana)
+    conversation = auto_assign()
+    client.force_login(dana)
+    html = client.get(f"/inbox/c/{conversation.public_id}/").content.decode()
+    assert "Assigned automatically to dana (in turn; 0 of 3 open before) · by system" in html
+    assert "Status waiting → agent: assigned automatically · by system" in html
+
+
 def test_online_agents_take_turns(auto_assign, dana, eli):
     online(dana, eli)
     owners = [auto_assign(f"Question {n}").assigned_agent.username for n in range(4)]
