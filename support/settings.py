@@ -375,6 +375,22 @@ LADDER_INBOX_ACCESS_CHECK_S = env.float("LADDER_INBOX_ACCESS_CHECK_S", default=3
 # A conversation only the AI answered is resolved by the system once the customer has written
 # nothing for this many minutes (0: never); that is what counts it as resolved by the AI.
 LADDER_AI_IDLE_CLOSE_MINUTES = env.int("LADDER_AI_IDLE_CLOSE_MINUTES", default=30)
+# Automatic assignment (off by default): new handoffs go in turn to online agents with fewer
+# than LADDER_AGENT_CAPACITY open conversations (an agent's own capacity, set in the admin under
+# "Agent capacities", comes first). Agents can always claim by hand as well.
+LADDER_AUTO_ASSIGN = env.bool("LADDER_AUTO_ASSIGN", default=False)
+LADDER_AGENT_CAPACITY = env.int("LADDER_AGENT_CAPACITY", default=3)
+# The first-response target (minutes from a handoff to a person's first reply; 0: none): the
+# inbox marks conversations near it (80 %) or past it, analytics counts first replies within it.
+LADDER_FIRST_RESPONSE_TARGET_MINUTES = env.float("LADDER_FIRST_RESPONSE_TARGET_MINUTES", default=5)
+# Typing indicators: each side's typing is relayed at most once per LADDER_TYPING_RELAY_EVERY_S
+# (s) and shown for LADDER_TYPING_EXPIRES_S (s) unless repeated; a widget may send at most
+# LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET `typing` frames a minute.
+LADDER_TYPING_RELAY_EVERY_S = env.float("LADDER_TYPING_RELAY_EVERY_S", default=2.5)
+LADDER_TYPING_EXPIRES_S = env.int("LADDER_TYPING_EXPIRES_S", default=6)
+LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET = env.int(
+    "LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET", default=30
+)
 # Sockets: a chat socket that sends no `hello` this long after connecting is closed (s).
 LADDER_HELLO_TIMEOUT_S = env.float("LADDER_HELLO_TIMEOUT_S", default=10.0)
 

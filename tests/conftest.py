@@ -28,11 +28,12 @@ def _fresh_abuse_limits(settings):
     """Rate counters (here, or in Redis) and socket counts are keyed by client address, which
     every test shares: each test starts with none, or a fast suite trips the per-address
     limits."""
-    from support.conversations import consumers, limits
+    from support.conversations import consumers, limits, typing_indicators
 
     limits.LIMITER.forget()
     limits.reset_shared_counters()
     consumers.OPEN_SOCKETS.open.clear()
+    typing_indicators.THROTTLE.sides.clear()
     yield
     limits.LIMITER.forget()
 

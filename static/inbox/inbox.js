@@ -50,6 +50,19 @@
       if (isNaN(since)) return;
       var seconds = Math.max(0, Math.floor((Date.now() - since.getTime()) / 1000));
       el.textContent = elapsedText(seconds);
+    });    // The first-response target: a row turns "Near target", then "Past target", as time goes.
+    document.querySelectorAll(".first-response[data-due-at]").forEach(function (el) {
+      var now = Date.now();
+      var state = now >= Date.parse(el.getAttribute("data-due-at")) ? "past"
+        : now >= Date.parse(el.getAttribute("data-near-at")) ? "near" : "within";
+      if (el.getAttribute("data-state") === state) return;
+      el.setAttribute("data-state", state);
+      el.textContent = state === "within" ? "" : el.getAttribute("data-" + state + "-label");
+      var row = el.closest("tr");
+      if (row) {
+        row.classList.remove("first-response-within", "first-response-near", "first-response-past");
+        row.classList.add("first-response-" + state);
+      }
     });
   }
 
@@ -169,10 +182,55 @@
     return template.content.firstElementChild;
   }
 
+  // "Kim is typing…" under the transcript while the customer writes; it goes by itself.
+
+  var typingTimer = null;
+  function clearCustomerTyping() {
+    var line = document.getElementById("typing-indicator");
+    clearTimeout(typingTimer);
+    if (line && line.textContent) line.textContent = "";
+  }
+  function showCustomerTyping(frame) {
+    var line = document.getElementById("typing-indicator");
+    if (!line) return;
+    if (!frame.active) { clearCustomerTyping(); return; }
+    var panel = document.getElementById("conversation-panel");
+    var name = panel ? panel.getAttribute("data-customer-name") : "";
+    var text = name
+      ? line.getAttribute("data-named").replace("{name}", name)
+      : line.getAttribute("data-unnamed");
+    if (line.textContent !== text) line.textContent = text;
+    clearTimeout(typingTimer);
+    var seconds = Math.min(Number(frame.expires_in_s) > 0 ? Number(frame.expires_in_s) : 6, 60);
+    typingTimer = setTimeout(clearCustomerTyping, seconds * 1000);
+  }
+
+  // The agent's own typing, told to the customer at most every few seconds while they write.
+  var TYPING_EVERY_MS = 3000;
+  var typingSentAt = 0;
+  var typingTold = false;
+  function tellTyping(box) {
+    var now = Date.now();
+    if (box.value.trim()) {
+      if (now - typingSentAt < TYPING_EVERY_MS) return;
+      typingSentAt = now;
+      typingTold = true;
+      send({ type: "typing" });
+    } else if (typingTold) {
+      typingTold = false;
+      send({ type: "typing", active: false });
+    }
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "reply-text") tellTyping(event.target);
+  });
+
   function placeEntry(html) {
     var list = transcript();
     var entry = fragment(html);
     if (!list || !entry) return;
+    if (entry.classList.contains("entry-customer")) clearCustomerTyping();
+    if (entry.classList.contains("entry-agent")) { typingTold = false; typingSentAt = 0; }
     var existing = entry.id ? document.getElementById(entry.id) : null;
     if (existing) {
       existing.replaceWith(entry);
@@ -234,6 +292,9 @@
         break;
       case "transcript.delta":
         appendDelta(frame.seq, frame.text);
+        break;
+      case "typing":
+        if (frame.role === "customer") showCustomerTyping(frame);
         break;
     }
   }

@@ -35,6 +35,8 @@
   var PING_EVERY_MS = 25000;
   var PONG_WITHIN_MS = 10000; // a socket that stays silent this long after a ping is dead
   var TYPING_GIVE_UP_MS = 60000;
+  // While people have the conversation, the customer's typing is told to them at most this often.
+  var TYPING_EVERY_MS = 3000;
   var BACKOFF_FIRST_MS = 500;
   var BACKOFF_CAP_MS = 30000;
   // Error codes that refuse one customer message (the socket answers each message frame with
@@ -481,11 +483,44 @@
 
   var typingTimer = null;
   var personTimer = null;
+  var agentTyping = ""; // the agent's name while they are typing
   function setTyping(on) {
+    agentTyping = "";
+    typingText.textContent = t("Writing an answer\u2026");
     typing.hidden = !on;
     window.clearTimeout(typingTimer);
     // Never spin forever: if no answer comes (a person will answer instead), stop hinting one.
     if (on) typingTimer = window.setTimeout(function () { typing.hidden = true; }, TYPING_GIVE_UP_MS);
+  }
+  // "Sam is typing…" while the agent writes; it goes by itself unless the agent goes on.
+  function showAgentTyping(f) {
+    if (!f.active || state.status !== "agent") { if (agentTyping) setTyping(false); return; }
+    var seconds = Number(f.expires_in_s) > 0 ? Math.min(Number(f.expires_in_s), 60) : 6;
+    var name = typeof f.name === "string" && f.name ? f.name : state.agentName || t("Support team");
+    window.clearTimeout(typingTimer);
+    if (agentTyping !== name || typing.hidden) {
+      agentTyping = name;
+      typingText.textContent = t("{name} is typing\u2026", { name: name });
+      typing.hidden = false;
+    }
+    typingTimer = window.setTimeout(function () { setTyping(false); }, seconds * 1000);
+  }
+
+  // The customer's own typing, for the person who has the conversation (never while the
+  // assistant answers: nobody is waiting on it).
+  var typingSentAt = 0;
+  var typingTold = false;
+  function tellTyping() {
+    var people = state.status === "waiting" || state.status === "agent";
+    if (!ready || !people) return;
+    var now = Date.now();
+    if (input.value.trim()) {
+      if (now - typingSentAt < TYPING_EVERY_MS) return;
+      if (sendFrame({ type: "typing" })) { typingSentAt = now; typingTold = true; }
+    } else if (typingTold) {
+      typingTold = false;
+      sendFrame({ type: "typing", active: false });
+    }
   }
 
   function markUnread() {
@@ -635,6 +670,9 @@
         return;
       case "identified":
         return;
+      case "typing":
+        if (f.role === "agent") showAgentTyping(f);
+        return;
       case "email_saved":
         showNotice("");
         state.emailSavedConversation = state.conversation;
@@ -760,6 +798,8 @@
       return;
     }
     if (code === "origin_not_allowed") { giveUp(); return; }
+    if (f.frame === "typing") return; // a typing hint that did not go out: nothing to tell
+
     if (!ready && code === "last_seq_ahead") {
       // The server has fewer messages than this page remembers (restored from a backup):
       // ask for all of them; the ones on screen are matched by seq.
@@ -836,6 +876,8 @@
     showPending(entry);
     input.value = "";
     updateCounter();
+    typingTold = false; // the message itself ends the hint on the agent's side
+    typingSentAt = 0;
     if (ready) sendMessage(entry);
     else if (!socket) connect();
   }
@@ -852,7 +894,7 @@
       submit();
     }
   });
-  input.addEventListener("input", updateCounter);
+  input.addEventListener("input", function () { updateCounter(); tellTyping(); });
   var handoffWanted = false; // pressed before the connection was ready; sent after welcome
   function askForPerson() {
     // The button is about to be disabled, then hidden: keep the keyboard in the chat.
@@ -924,7 +966,7 @@
     personButton.textContent = t("Talk to a person");
     connectionLine.textContent = t("Connection lost \u2014 reconnecting\u2026");
     log.setAttribute("aria-label", t("Conversation"));
-    typingText.textContent = t("Writing an answer\u2026");
+    typingText.textContent = agentTyping ? t("{name} is typing\u2026", { name: agentTyping }) : t("Writing an answer\u2026");
     inputLabel.textContent = t("Your message");
     input.setAttribute("placeholder", t("Write a message\u2026"));
     sendButton.textContent = t("Send");

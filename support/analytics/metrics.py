@@ -33,6 +33,7 @@ from django.db.models.functions import Least
 
 from routing.reasons import HANDOFF_REASONS, REASON_LABELS
 from support.conversations.models import Conversation, Status
+from support.conversations.service_targets import target_ms
 
 from .facts import PATH_LABELS, PATHS, ZERO
 from .models import AnswerTiming, ConversationFacts, KnowledgeGap, ReplayTurn
@@ -519,6 +520,49 @@ def speed(scope: Scope) -> list[Spread]:
     return rows
 
 
+@dataclass(frozen=True)
+class ServiceTarget:
+    """The first-response target against what happened: of the conversations handed to people,
+    how many had a person's first reply within it (one with no reply yet counts as not met),
+    and the median time to that first reply."""
+
+    target_ms: int | None
+    handed_off: int
+    met: int
+    median_first_response_ms: float | None
+
+    @property
+    def met_share(self) -> float | None:
+        return ratio(self.met, self.handed_off)
+
+    @property
+    def missed(self) -> int:
+        return self.handed_off - self.met
+
+
+def target_totals() -> dict[str, Any]:
+    """The counts the service target reads, to take in the same pass as TOTALS (the target is
+    a setting, so they are built when asked)."""
+    limit_ms = target_ms()
+    met = Q(handed_to_person=True, first_agent_response_ms__lte=limit_ms if limit_ms else -1)
+    return {"person_n": TOTALS["person_n"], "target_met_n": Count("pk", filter=met)}
+
+
+def service_target(
+    facts: QuerySet[ConversationFacts], speed_rows: list[Spread], sums: Totals | None = None
+) -> ServiceTarget:
+    if sums is None:
+        sums = facts.order_by().aggregate(**target_totals())
+    limit_ms = target_ms()
+    median = next((s.p50_ms for s in speed_rows if s.key == "agent_response"), None)
+    return ServiceTarget(
+        target_ms=limit_ms,
+        handed_off=sums["person_n"],
+        met=sums["target_met_n"] if limit_ms else 0,
+        median_first_response_ms=median,
+    )
+
+
 def waiting_now() -> int:
     return Conversation.objects.filter(status=Status.WAITING).count()
 
@@ -762,6 +806,7 @@ class Dashboard:
     days: list[DayRow]
     cost: Cost
     speed: list[Spread]
+    service_target: ServiceTarget
     waiting_now: int
     satisfaction: list[Satisfaction]
     gaps: list[GapGroup]
@@ -774,9 +819,10 @@ def dashboard(scope: Scope, threshold: float, gap_rows: int = 15) -> Dashboard:
     counts and sums, one grouped by path and reasons, one by quarter hour, and the speed,
     knowledge-gap and what-if tables."""
     facts = scope.facts()
-    sums = totals(facts)
+    sums = facts.order_by().aggregate(**(TOTALS | target_totals()))
     grouped = escalations(facts)
     gaps = list(knowledge_gaps(facts))
+    speed_rows = speed(scope)
     return Dashboard(
         period=scope.period,
         previous=scope.period.previous(),
@@ -787,7 +833,8 @@ def dashboard(scope: Scope, threshold: float, gap_rows: int = 15) -> Dashboard:
         paths=paths_table(facts, grouped),
         days=daily(facts, scope.period),
         cost=cost(facts, sums),
-        speed=speed(scope),
+        speed=speed_rows,
+        service_target=service_target(facts, speed_rows, sums),
         waiting_now=waiting_now(),
         satisfaction=satisfaction(facts, sums),
         gaps=[gap_group(row) for row in gaps[:gap_rows]],

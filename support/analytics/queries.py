@@ -160,6 +160,11 @@ def _rated(facts: QuerySet[ConversationFacts], value: str) -> QuerySet[Any]:
     return rated.filter(rating_score=int(value)) if value.isdigit() else rated
 
 
+def _target(value: str) -> int:
+    """The target (ms) a drill-down was linked with; -1 (nothing meets it) for a bad value."""
+    return int(value) if value.isdigit() and len(value) <= 12 else -1
+
+
 Figure = Callable[[QuerySet[ConversationFacts], str, tzinfo], QuerySet[Any]]
 
 # Every number on the dashboard links to one of these, with its value.
@@ -208,6 +213,16 @@ FIGURES: dict[str, tuple[str, Figure]] = {
         lambda f, v, z: f.filter(agent_resolved=True, resolution_ms__isnull=False),
     ),
     "queue_wait": ("Waited in the queue", lambda f, v, z: f.filter(queue_wait_ms__isnull=False)),
+    "target_met": (
+        "A person's first reply came within the first-response target",
+        lambda f, v, z: f.filter(handed_to_person=True, first_agent_response_ms__lte=_target(v)),
+    ),
+    "target_missed": (
+        "Handed to a person; no first reply within the first-response target",
+        lambda f, v, z: f.filter(handed_to_person=True).exclude(
+            first_agent_response_ms__lte=_target(v)
+        ),
+    ),
     "rated_ai": ("AI-resolved and rated", lambda f, v, z: _rated(f.filter(ai_resolved=True), v)),
     "rated_agent": (
         "Resolved with a person and rated",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from routing.language import language_of_tag
 
+from .assignment_signals import note_status_change
 from .audit import (
     TEXT_DIGEST_KEY,
     append_event,
@@ -345,6 +346,7 @@ def _set_status(conversation: Conversation, new_status: str, *, reason: str, act
         {"from": old_status, "to": new_status, "reason": reason},
     )
     _publish_status(conversation, reason)
+    note_status_change(conversation, old_status, new_status)
 
 
 def do_request_handoff(

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from . import ledger_admin  # noqa: F401 (registers the ledger's admin pages)
-from .models import AuditEvent, AuditLedger, Conversation, Message
+from .models import AgentCapacity, AuditEvent, AuditLedger, Conversation, Message
 
 
 class MessageInline(admin.TabularInline):
@@ -137,3 +137,14 @@ class AuditLedgerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AgentCapacity)
+class AgentCapacityAdmin(admin.ModelAdmin):
+    """Each agent's capacity for automatic assignment (LADDER_AUTO_ASSIGN), where it differs
+    from LADDER_AGENT_CAPACITY."""
+
+    list_display = ("agent", "capacity", "last_assigned_at")
+    fields = ("agent", "capacity", "last_assigned_at")
+    readonly_fields = ("last_assigned_at",)
+    autocomplete_fields = ("agent",)

@@ -16,7 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, identity, recovery, writer
+from . import actions, answering, housekeeping, identity, recovery, typing_indicators, writer
 from .actions import ActionRefused
 from .dbthreads import in_any_conversation, in_conversation
 from .frames import (
@@ -30,6 +30,7 @@ from .frames import (
     Ping,
     Rating,
     Solved,
+    Typing,
     echo_client_id,
     load_frame,
     read_chat_frame,
@@ -475,7 +476,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         await self.send_frame({"type": "email_saved"})
 
+    async def on_typing(self, frame: Typing) -> None:
+        """The customer is writing: agents watching see it; nothing is stored."""
+        assert self.conversation is not None
+        await typing_indicators.relay(
+            self.channel_layer,
+            self.conversation.group_name,
+            self.conversation.pk,
+            typing_indicators.CUSTOMER,
+            frame.active,
+        )
+
     # Live events from the conversation's group
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        frame = typing_indicators.frame_for(event, typing_indicators.CUSTOMER)
+        if frame is not None:
+            await self.send_frame(frame)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         frame = event["frame"]

@@ -97,7 +97,17 @@ class Ping:
     pass
 
 
-ChatFrame = Hello | CustomerMessage | Handoff | Solved | Rating | FollowUpEmail | Identify | Ping
+@dataclass(frozen=True)
+class Typing:
+    """The customer is writing (or, with `active` false, stopped): shown to agents, never
+    stored."""
+
+    active: bool
+
+
+ChatFrame = (
+    Hello | CustomerMessage | Handoff | Solved | Rating | FollowUpEmail | Identify | Ping | Typing
+)
 
 
 def nests_deeper_than(text: str, depth: int) -> bool:
@@ -221,6 +231,14 @@ def _email(frame: dict[str, Any]) -> FollowUpEmail:
     return FollowUpEmail(email=check_storable("email", email, one_line=True))
 
 
+def read_typing(frame: dict[str, Any]) -> Typing:
+    """A `typing` frame (the chat's and the inbox's): `active` is optional, true or false."""
+    active = frame.get("active", True)
+    if not isinstance(active, bool):
+        raise FrameRefused("invalid_field", "`active` must be true or false.")
+    return Typing(active=active)
+
+
 _READERS: dict[str, Callable[[dict[str, Any]], ChatFrame]] = {
     "hello": _hello,
     "message": _message,
@@ -230,6 +248,7 @@ _READERS: dict[str, Callable[[dict[str, Any]], ChatFrame]] = {
     "email": _email,
     "identify": _identify,
     "ping": lambda frame: Ping(),
+    "typing": read_typing,
 }
 CHAT_FRAME_TYPES = frozenset(_READERS)
 
@@ -240,7 +259,11 @@ def read_chat_frame(frame: dict[str, Any]) -> ChatFrame:
 
 
 def echo_client_id(frame: dict[str, Any] | None) -> dict[str, Any]:
-    """A refused `message` frame's client_id, so the client knows which message was refused."""
+    """What a refusal repeats of the frame it refuses: a `message` frame's client_id, so the
+    client knows which message was refused; `frame: "typing"` for a typing frame, so a client
+    with messages in flight never takes the refusal for one of theirs."""
+    if frame and frame.get("type") == "typing":
+        return {"frame": "typing"}
     client_id = frame.get("client_id") if frame and frame.get("type") == "message" else None
     if (
         isinstance(client_id, str)

@@ -59,6 +59,7 @@ WIDGET_TEXTS: tuple[str, ...] = (
     gettext_noop("Connection lost — reconnecting…"),
     gettext_noop("Conversation"),
     gettext_noop("Writing an answer…"),
+    gettext_noop("{name} is typing…"),
     gettext_noop("Your message"),
     gettext_noop("Write a message…"),
     gettext_noop("Send"),

@@ -115,6 +115,10 @@ def frame_rates(frame_type: str) -> list[tuple[Rate, str]]:
         (per_minute("frames", settings.LADDER_FRAMES_PER_MINUTE_PER_SOCKET), "socket"),
         (per_minute("frames", settings.LADDER_FRAMES_PER_MINUTE_PER_IP), "address"),
     ]
+    if frame_type == "typing":
+        rates.append(
+            (per_minute("typing", settings.LADDER_TYPING_FRAMES_PER_MINUTE_PER_SOCKET), "socket")
+        )
     if frame_type in ACTION_FRAMES:
         rates += [
             (per_minute("actions", settings.LADDER_ACTIONS_PER_MINUTE_PER_SOCKET), "socket"),

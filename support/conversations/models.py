@@ -213,4 +213,5 @@ class AuditLedger(models.Model):
 
 
 # The ledger's models live in a module of their own; importing them here registers them.
+from .assignment_models import AgentCapacity  # noqa: E402, F401
 from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit  # noqa: E402, F401

@@ -23,6 +23,7 @@ ROLE_LABELS = {
 }
 STATUS_REASON_LABELS = {
     "claimed": "claimed",
+    "auto_assigned": "assigned automatically",
     "handed_back": "handed back to the AI",
     "resolved_by_agent": "resolved",
     "reopened_by_agent": "reopened",
@@ -34,7 +35,9 @@ STATUS_REASON_LABELS = {
 DECISION_KINDS = frozenset(
     {"routing.rules", "routing.retrieval", "routing.decision", "model.call", "answer.cache_hit"}
 )
-TIMELINE_KINDS = frozenset({"status.changed", "transfer", "draft.created", "follow_up.email"})
+TIMELINE_KINDS = frozenset(
+    {"status.changed", "transfer", "assignment", "draft.created", "follow_up.email"}
+)
 
 
 def reason_label(reason: str) -> str:
@@ -208,6 +211,11 @@ def timeline_entry(event: AuditEvent) -> Entry:
         text = f"Status {data.get('from')} → {data.get('to')}: {why}"
     elif event.kind == "transfer":
         text = f"Transferred from {data.get('from_agent')} to {data.get('to_agent')}"
+    elif event.kind == "assignment":
+        text = (
+            f"Assigned automatically to {data.get('agent')} (in turn; "
+            f"{data.get('open_before')} of {data.get('capacity')} open before)"
+        )
     elif event.kind == "draft.created":
         cost = money(data.get("cost_usd"))
         text = f"AI draft for {data.get('agent')} ({data.get('model')}, ${cost})"

@@ -11,8 +11,10 @@ class InboxConfig(AppConfig):
     def ready(self) -> None:
         from support.conversations import housekeeping
 
-        from . import signals
+        from . import assignment, signals
         from .follow_up import offer_follow_ups_chore
 
         housekeeping.add_chore(offer_follow_ups_chore)
+        housekeeping.add_chore(assignment.assign_waiting_chore)
         signals.connect()
+        assignment.connect()

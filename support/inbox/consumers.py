@@ -2,7 +2,9 @@
 conversation an agent is viewing, as small JSON frames (transcript entries pre-rendered).
 
 Client frames: {"type": "watch", "conversation": "<uuid>"}, {"type": "unwatch"},
-{"type": "ping"}. Only support agents may connect; everyone else is turned away.
+{"type": "ping"}, and {"type": "typing", "active": true} while the agent writes a reply in the
+watched conversation (shown to its customer, never stored). Only support agents may connect;
+everyone else is turned away.
 """
 
 from __future__ import annotations
@@ -19,18 +21,21 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from support.conversations import typing_indicators
+from support.conversations.actions import agent_display_name
 from support.conversations.agent_actions import is_agent, staff_group
-from support.conversations.frames import FrameRefused, load_frame
+from support.conversations.frames import FrameRefused, load_frame, read_typing
 from support.conversations.live import INBOX_GROUP
-from support.conversations.models import Conversation
+from support.conversations.models import Conversation, Status
 from support.conversations.transcript import Entry
 
 from . import presence
 from .access import agent_socket_group, same_site_origin, session_still_an_agent
+from .assignment import assign_quietly
 from .queue import mark_read, waiting_count
 
 PRESENCE_EVENT = {"type": "inbox.presence"}
-INBOX_FRAME_TYPES = frozenset({"watch", "unwatch", "ping"})
+INBOX_FRAME_TYPES = frozenset({"watch", "unwatch", "ping", "typing"})
 
 logger = logging.getLogger("ladder.inbox")
 
@@ -48,6 +53,15 @@ def _watched_id(frame: dict[str, Any]) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
+
+
+def _may_reply(conversation_id: int, agent: Any) -> bool:
+    """Whether the agent owns the conversation (the one who may reply, or a superuser)."""
+    found = Conversation.objects.filter(pk=conversation_id, status=Status.AGENT).values_list(
+        "assigned_agent_id", flat=True
+    )
+    owner = next(iter(found), False)
+    return owner is not False and (owner == agent.pk or agent.is_superuser)
 
 
 def _render_entry(entry: Entry) -> str:
@@ -95,6 +109,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(presence.socket_opened)(user.pk)
         self.counted_present = True
         await self.channel_layer.group_send(INBOX_GROUP, PRESENCE_EVENT)
+        # An agent coming online may take conversations left waiting for want of one.
+        await database_sync_to_async(assign_quietly)()
 
     async def disconnect(self, code: int) -> None:
         await self.release()
@@ -146,6 +162,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
                 await self.send_frame({"type": "pong"})
             elif kind == "watch":
                 await self.watch(_watched_id(frame))
+            elif kind == "typing":
+                await self.typing(read_typing(frame).active)
             else:
                 await self.unwatch()
         except FrameRefused as refused:
@@ -170,6 +188,23 @@ class InboxConsumer(AsyncWebsocketConsumer):
         for group in self.watch_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.send_frame({"type": "watching", "conversation": str(conversation.public_id)})
+
+    async def typing(self, active: bool) -> None:
+        """The agent is writing a reply: its customer sees "<name> is typing…"."""
+        conversation = self.watching
+        if conversation is None:
+            raise FrameRefused("not_watching", "Open a conversation before typing in it.")
+        # The throttle first: the ownership check costs a query, at most one per interval.
+        if not typing_indicators.due(conversation.pk, typing_indicators.AGENT, active):
+            return
+        if not await database_sync_to_async(_may_reply)(conversation.pk, self.agent):
+            raise FrameRefused("claim_first", "Claim the conversation before replying.")
+        await self.channel_layer.group_send(
+            conversation.group_name,
+            typing_indicators.typing_event(
+                typing_indicators.AGENT, active, agent_display_name(self.agent)
+            ),
+        )
 
     async def unwatch(self) -> None:
         for group in self.watch_groups:
@@ -215,6 +250,11 @@ class InboxConsumer(AsyncWebsocketConsumer):
     async def chat_status(self, event: dict[str, Any]) -> None:
         # The panel is re-fetched on the inbox.changed that goes with every status change.
         return
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        frame = typing_indicators.frame_for(event, typing_indicators.AGENT)
+        if frame is not None:
+            await self.send_frame(frame)
 
     async def chat_stream_start(self, event: dict[str, Any]) -> None:
         entry = Entry.from_frame({"seq": event["seq"], "role": "assistant"}, streaming=True)

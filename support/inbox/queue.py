@@ -9,9 +9,15 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from routing.reasons import REASON_LABELS
 from support.conversations.models import Conversation, Message, Role, Status
+from support.conversations.service_targets import (
+    clock,
+    first_response_target,
+    with_first_reply_pending,
+)
 
 from .models import ReadMark
 
@@ -183,6 +189,14 @@ class QueueView:
     def tabs(self) -> tuple[Tab, ...]:
         return TABS
 
+    @property
+    def first_response_target_minutes(self) -> int | float | None:
+        target = first_response_target()
+        if target is None:
+            return None
+        minutes = target.total_seconds() / 60
+        return int(minutes) if minutes.is_integer() else round(minutes, 1)
+
 
 def queue_for(
     agent: Any,
@@ -194,12 +208,15 @@ def queue_for(
 ) -> QueueView:
     tab = tab_for(tab_slug)
     filters = filters or QueueFilters()
-    conversations = with_queue_columns(
-        search(filters.apply(_in_tab(agent, tab), tab), query), agent
+    conversations = with_first_reply_pending(
+        with_queue_columns(search(filters.apply(_in_tab(agent, tab), tab), query), agent)
     )
     page = Paginator(conversations, page_size()).get_page(page_number)
+    now = timezone.now()
     for row in page.object_list:
         row.reason_label = REASON_LABELS.get(row.handoff_reason, row.handoff_reason)
+        # Near or past the first-response target: flagged in words, not colour alone.
+        row.first_response = clock(row.waiting_since, now) if row.first_reply_pending else None
     counts = {
         "waiting": Conversation.objects.filter(status=Status.WAITING).count(),
         "mine": Conversation.objects.filter(status=Status.AGENT, assigned_agent=agent).count(),

@@ -25,7 +25,7 @@ def test_every_model_is_registered_in_the_admin():
 
 
 def test_each_changelist_and_first_row_renders(client, admin_user, dana, demo_kb, monkeypatch):
-    from support.conversations.models import Conversation
+    from support.conversations.models import AgentCapacity, Conversation
     from support.devtools.management.commands import generate_traffic
     from support.inbox.models import CannedReply
     from support.inbox.queue import mark_read
@@ -37,6 +37,7 @@ def test_each_changelist_and_first_row_renders(client, admin_user, dana, demo_kb
     conversation = Conversation.objects.first()
     mark_read(dana.pk, conversation.pk, 1)
     CannedReply.objects.create(title="Thanks", body="Thanks for waiting.")
+    AgentCapacity.objects.create(agent=dana, capacity=2)
     client.force_login(admin_user)
     empty = []
     for model in our_models():

@@ -37,6 +37,14 @@ def test_the_dashboard_shows_the_weeks_figures_with_links_behind_them(admin_clie
     assert figure(html, "cost-all-strong") == "$0.0252"
     assert "Can I buy a gift card?" in html
     assert "/admin/knowledge/knowledgearticle/add/?title=Can+I+buy+a+gift+card%3F" in html
+    # The first-response target (5 minutes by default): C (150 s) and D (70 s) met it, F has
+    # had no reply yet; the median first reply is D's 70 s.
+    target = html[html.index('data-figure="first-response-target"') :]
+    target = target[: target.index("</p>")]
+    assert "<strong>66.7%</strong>" in target
+    assert ">2</a> of 3" in target
+    assert "Median first reply: <strong>1.2 min</strong>" in target
+    assert "figure=target_missed&amp;value=300000" in target
     # Charts carry a title and a description for screen readers.
     assert '<title id="chart-reasons-title">Escalations by reason</title>' in html
 

@@ -33,6 +33,9 @@ def listed(html: str, week) -> set[str]:
         ("rated_ai", "5", {"A"}),
         ("gap", "card gift", {"F", "G"}),
         ("queue_wait", "", {"C", "D"}),
+        # First replies: D after 70 s, C after 150 s, F none yet; a 2-minute target.
+        ("target_met", "120000", {"D"}),
+        ("target_missed", "120000", {"C", "F"}),
         ("whatif_strong", "", {"A", "B", "D", "E", "F", "G"}),
     ],
 )

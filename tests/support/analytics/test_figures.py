@@ -118,6 +118,34 @@ def test_cost_by_tier_against_everything_on_the_strong_model(week):
     assert cost.cache_saving_usd == Decimal("0.00018")
 
 
+@pytest.mark.parametrize(
+    ("target_minutes", "met"),
+    [
+        # D's first reply came 70 s after the handoff, C's 150 s; F has had none.
+        (2, 1),
+        (3, 2),
+        (1, 0),
+    ],
+)
+def test_share_of_first_replies_within_the_target(week, settings, target_minutes, met):
+    settings.LADDER_FIRST_RESPONSE_TARGET_MINUTES = target_minutes
+    scope = week_scope(week)
+    target = metrics.service_target(scope.facts(), metrics.speed(scope))
+    assert (target.target_ms, target.handed_off, target.met) == (target_minutes * 60_000, 3, met)
+    # F, still waiting for a first reply, counts as not met.
+    assert target.met_share == pytest.approx(met / 3)
+    assert target.missed == 3 - met
+    # The median first reply of those answered: nearest rank of 70 s and 150 s.
+    assert target.median_first_response_ms == 70_000
+
+
+def test_with_no_target_nothing_counts_as_met(week, settings):
+    settings.LADDER_FIRST_RESPONSE_TARGET_MINUTES = 0
+    scope = week_scope(week)
+    target = metrics.service_target(scope.facts(), metrics.speed(scope))
+    assert (target.target_ms, target.met, target.handed_off) == (None, 0, 3)
+
+
 def test_speed_percentiles(week):
     rows = {s.key: s for s in metrics.speed(week_scope(week))}
     # Fast answers shown: A 300 ms, E 500 and 700 ms. Nearest rank: p50 is the 2nd of 3,
