@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import get_channel_layer
 from django.conf import settings
 
 from routing import reasons
@@ -56,6 +56,7 @@ from .ledger import (
 )
 from .models import Conversation, Message, MessageState, Role, Status
 from .rows import add_to_columns, select_instance, select_values
+from .streaming import StreamEmitter, end_live_stream
 
 logger = logging.getLogger("ladder.answering")
 
@@ -64,25 +65,6 @@ INTERRUPTED_NOTICE = "\n\n(The answer was interrupted.)"
 CONTEXT_MESSAGES = 20
 
 
-@dataclass
-class LiveStream:
-    """The visible part of an answer streaming now in this process (for resuming sockets)."""
-
-    seq: int
-    text: str = ""
-    # With a shared (Redis) layer: the task that tells sockets on other processes, which
-    # joined mid-answer, the text so far.
-    catch_up: asyncio.Task[None] | None = None
-
-
-def end_live_stream(conversation_id: int) -> None:
-    live = LIVE_STREAMS.pop(conversation_id, None)
-    if live is not None and live.catch_up is not None:
-        live.catch_up.cancel()
-
-
-# conversation pk -> its answer streaming now; read by consumers to resume mid-answer.
-LIVE_STREAMS: dict[int, LiveStream] = {}
 _tasks: set[asyncio.Task[None]] = set()
 _locks: dict[int, asyncio.Lock] = {}
 
@@ -839,76 +821,3 @@ async def request_person(conversation_id: int) -> None:
         )
 
     await in_conversation(conversation_id, run)()
-
-
-class StreamEmitter:
-    """Sends an answer's visible text to the conversation's group, coalesced: the first piece
-    at once, then at most one frame per flush interval (or when enough text piles up)."""
-
-    def __init__(self, layer: Any, group: str, conversation_id: int, seq: int) -> None:
-        self.layer = layer
-        self.group = group
-        self.live = LiveStream(seq=seq)
-        self.conversation_id = conversation_id
-        self.pending = ""
-        self.last_flush = 0.0
-        self.interval_s = settings.LADDER_DELTA_FLUSH_MS / 1000
-        self.max_chars = settings.LADDER_DELTA_FLUSH_CHARS
-        # Where sockets on other processes ask for the text so far (shared layers only).
-        self.source: str | None = None
-
-    @property
-    def text(self) -> str:
-        return self.live.text + self.pending
-
-    async def start(self) -> None:
-        LIVE_STREAMS[self.conversation_id] = self.live
-        event: dict[str, Any] = {"type": "chat.stream_start", "seq": self.live.seq}
-        if not isinstance(self.layer, InMemoryChannelLayer):
-            self.source = await self.layer.new_channel()
-            self.live.catch_up = asyncio.create_task(self.serve_catch_ups(self.source))
-            event["source"] = self.source
-        await self.layer.group_send(self.group, event)
-
-    async def serve_catch_ups(self, channel: str) -> None:
-        """Answer sockets that joined this answer mid-way on another process, or missed a
-        piece of it: the text sent so far. Ends when the stream does (cancelled)."""
-        while True:
-            request = await self.layer.receive(channel)
-            reply_to = request.get("reply_to")
-            if request.get("type") != "stream.catch_up" or not isinstance(reply_to, str):
-                continue
-            await self.layer.send(
-                reply_to,
-                {
-                    "type": "chat.stream_catch_up",
-                    "seq": self.live.seq,
-                    "text": self.live.text,
-                },
-            )
-
-    async def push(self, text: str) -> None:
-        self.pending += text
-        now = time.perf_counter()
-        if now - self.last_flush >= self.interval_s or len(self.pending) >= self.max_chars:
-            await self.flush()
-
-    async def flush(self) -> None:
-        if not self.pending:
-            return
-        text, self.pending = self.pending, ""
-        # Where this piece starts in the answer: a socket that missed a piece (a shared layer
-        # may drop an event) sees the gap and fills it from the text so far.
-        offset = len(self.live.text)
-        self.live.text += text
-        self.last_flush = time.perf_counter()
-        await self.layer.group_send(
-            self.group,
-            {
-                "type": "chat.stream_delta",
-                "seq": self.live.seq,
-                "offset": offset,
-                "text": text,
-                **({"source": self.source} if self.source else {}),
-            },
-        )

@@ -15,6 +15,7 @@ from .audit import append_event, seal_message, text_digest_data
 from .dbthreads import in_conversation
 from .live import publish_after_commit
 from .models import Conversation, Message, MessageState, Role, Status
+from .streaming import one_process
 
 CUT_OFF_NOTICE = "(The answer was interrupted.)"
 
@@ -76,9 +77,8 @@ async def resume_unanswered(conversation_id: int) -> None:
     if answering.is_answering(conversation_id):
         return
     # With one process (the in-memory layer) a stream this process is not running is dead.
-    single_process = not settings.REDIS_URL
     await in_conversation(conversation_id, close_dead_streams)(
-        conversation_id, older_than_s=0 if single_process else None
+        conversation_id, older_than_s=0 if one_process() else None
     )
     seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
     if seq is not None:
