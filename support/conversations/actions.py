@@ -518,8 +518,8 @@ def do_erase_conversation(conversation_id: int, *, actor: str, why: str) -> dict
     copy of its question) and revoke its tokens, keeping the trail verifiable: erased events
     carry a marker naming the redaction event appended after them, erased messages a fresh
     keyed digest of the erasure notice."""
+    from .answer_cache import forget_answers_of
     from .audit import REDACTED_KEY
-    from .ledger import forget_answers_of
 
     with transaction.atomic():
         conversation = _locked(conversation_id)

@@ -16,7 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, identity, recovery
+from . import actions, answer_tasks, handoff, housekeeping, identity, recovery
 from .actions import ActionRefused
 from .chat_limits import ChatLimits
 from .dbthreads import in_any_conversation, in_conversation
@@ -316,7 +316,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # An active visitor's token never runs out: it is replaced before half its time.
             await self.send_frame({"type": "token", "token": self.fresh_token()})
         if stored.created and stored.conversation.status == "ai":
-            answering.schedule_answer(
+            answer_tasks.schedule_answer(
                 self.conversation.pk, stored.message.seq, acked_at, self.client_key
             )
 
@@ -327,7 +327,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_handoff(self, frame: Handoff) -> None:
         assert self.conversation is not None
-        await answering.request_person(self.conversation.pk)
+        await handoff.request_person(self.conversation.pk)
 
     async def on_solved(self, frame: Solved) -> None:
         """The customer says the answer solved it (the widget's "Yes, that solved it")."""

@@ -1,24 +1,19 @@
-"""Spend and health bookkeeping around model calls: daily spend per tier and the smaller
-budgets (per client address, per conversation) with reservations, the calls in flight, the
-answer cache, and circuit-breaker states mirrored for the admin."""
+"""The spend ledger of model calls: daily spend per tier and the smaller budgets (per client
+address, per conversation) with reservations, and the calls in flight. (billing.py decides what
+a call reserves and books; the answer cache and the breakers' mirror have modules of their own.)"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from routing.cache_key import passage_digest
-from routing.providers.base import Passage
-
-from .ledger_models import CachedAnswer, DailySpend, ProviderCircuit, SpendBudget
+from .ledger_models import DailySpend, SpendBudget
 from .rows import add_to_columns, select_values
 
 # The day's row of a tier, for the plain statements below (columns as the table names them).
@@ -161,78 +156,3 @@ class CallsInFlight:
 
 
 CALLS_IN_FLIGHT = CallsInFlight()
-
-
-def cached_answer(key: str, *, provider: str, max_age_s: float) -> CachedAnswer | None:
-    """The live entry under `key` written by `provider`, counted as a hit; an expired one is
-    forgotten. (The provider is in the key too; checking it again costs nothing.)"""
-    entry = CachedAnswer.objects.filter(key=key).first()
-    if entry is None:
-        return None
-    if entry.created_at < timezone.now() - timedelta(seconds=max_age_s):
-        CachedAnswer.objects.filter(pk=entry.pk).delete()
-        return None
-    if entry.provider != provider:
-        return None
-    CachedAnswer.objects.filter(pk=entry.pk).update(hits=F("hits") + 1)
-    return entry
-
-
-def store_answer(
-    key: str,
-    question: str,
-    text: str,
-    *,
-    provider: str,
-    tier: str,
-    model: str,
-    prompt_version: str,
-    confidence: float | None,
-    passages: Sequence[Passage],
-    conversation: str,
-) -> None:
-    try:
-        with transaction.atomic():
-            CachedAnswer.objects.create(
-                key=key,
-                question=question[:2000],
-                text=text,
-                provider=provider,
-                tier=tier,
-                model=model,
-                prompt_version=prompt_version,
-                confidence=confidence,
-                article_ids=[p.article_id for p in passages],
-                passage_digests=[passage_digest(p) for p in passages],
-                conversation=conversation,
-            )
-    except IntegrityError:
-        pass  # another conversation cached the same answer first (or an expired one is due)
-
-
-def forget_expired_answers(max_age_s: float) -> int:
-    cutoff = timezone.now() - timedelta(seconds=max_age_s)
-    return CachedAnswer.objects.filter(created_at__lt=cutoff).delete()[0]
-
-
-def forget_answers_of(conversation: str) -> int:
-    """Erasure: the entries written in a conversation hold its question (and maybe its words)."""
-    return CachedAnswer.objects.filter(conversation=conversation).delete()[0]
-
-
-def forget_cached_answers() -> int:
-    """Called when any article changes: the passages behind cached answers may differ now."""
-    return CachedAnswer.objects.all().delete()[0]
-
-
-def mirror_circuit(model: str, *, state: str, failures: int, error: str, open_for_s: float) -> None:
-    opened_until = timezone.now() + timedelta(seconds=open_for_s) if state == "open" else None
-    ProviderCircuit.objects.update_or_create(
-        model=model,
-        defaults={
-            "state": state,
-            "consecutive_failures": failures,
-            "last_error": error[:200],
-            "opened_until": opened_until,
-        },
-    )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import answering
+from . import answer_tasks
 from .audit import append_event, seal_message, text_digest_data
 from .dbthreads import in_conversation
 from .live import publish_after_commit
@@ -74,7 +74,7 @@ def unanswered_customer_seq(conversation_id: int) -> int | None:
 
 async def resume_unanswered(conversation_id: int) -> None:
     """On a resume: if this process is not answering and the last answer died, answer now."""
-    if answering.is_answering(conversation_id):
+    if answer_tasks.is_answering(conversation_id):
         return
     # With one process (the in-memory layer) a stream this process is not running is dead.
     await in_conversation(conversation_id, close_dead_streams)(
@@ -82,7 +82,7 @@ async def resume_unanswered(conversation_id: int) -> None:
     )
     seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
     if seq is not None:
-        answering.schedule_answer(conversation_id, seq, time.perf_counter())
+        answer_tasks.schedule_answer(conversation_id, seq, time.perf_counter())
 
 
 def conversations_owed_an_answer() -> list[tuple[int, int]]:

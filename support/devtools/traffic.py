@@ -106,7 +106,7 @@ def _model_for(tier: str) -> str:
 
 
 def ask(conversation: Conversation, question: Question, clock: SyntheticClock | None = None) -> str:
-    """The customer asks; the router answers as answering.Answer.run does (rules, retrieval,
+    """The customer asks; the router answers as conversations.answering does (rules, retrieval,
     policy, model tiers, handoff), with the model replies given. Returns who answered:
     "fast", "strong", "human" or "people" (people had the conversation already)."""
     stored = actions.do_record_customer_message(
@@ -240,7 +240,7 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
 
 
 def ask_for_person(conversation: Conversation) -> None:
-    """The customer pressed "talk to a person" (as answering.request_person does)."""
+    """The customer pressed "talk to a person" (as handoff.request_person does)."""
     actions.do_request_handoff(
         conversation.pk,
         reason=reasons.CUSTOMER_REQUEST,
@@ -550,7 +550,7 @@ def play_routed_conversation(
 
     from asgiref.sync import async_to_sync
 
-    from support.conversations import answering
+    from support.conversations import answer_tasks
 
     clock = SyntheticClock(started_at)
     origin = rng.choices([o for o, _ in ORIGINS], weights=[w for _, w in ORIGINS])[0]
@@ -571,7 +571,7 @@ def play_routed_conversation(
             if stored.conversation.status != Status.AI:
                 outcome = "people"
                 break
-            async_to_sync(answering.answer_customer_message)(
+            async_to_sync(answer_tasks.answer_customer_message)(
                 conversation.pk, stored.message.seq, time.perf_counter()
             )
             conversation = Conversation.objects.get(pk=conversation.pk)

@@ -10,7 +10,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from support.conversations import actions, answering
+from support.conversations import actions, answer_tasks
 from support.conversations.models import AuditEvent, Conversation, Message
 from tests.plugins.personas import chat_socket
 
@@ -64,7 +64,7 @@ async def test_resume_with_last_seq_past_the_conversation_is_refused_then_a_true
     socket, welcome = await open_chat()
     ack = await send_message(socket, "I want to talk to a person")
     await socket.disconnect()
-    await answering.wait_for_answers()
+    await answer_tasks.wait_for_answers()
     conversation = await database_sync_to_async(Conversation.objects.get)()
 
     resumed = chat_socket()
