@@ -13,7 +13,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, cast
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 from .control import MISSING, ControlLine, ControlLineReader
 from .prices import cost_usd
@@ -204,16 +207,40 @@ def _usage(finished: Finished | None, started: Started | None, received_chars: i
     )
 
 
-def _known_fields[T](cls: type[T], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The payload's keys the type knows (events written before a field existed lack it;
-    the conversation's `seq` rides beside every payload)."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    return {name: value for name, value in data.items() if name in names}
+class _AuditPayload:
+    """Written as a dict (`as_audit`) and read back (`from_audit`), also from an event written
+    before a field existed: the payload keys the type knows are kept (the conversation's `seq`
+    rides beside every payload), and the names in `_TEXT_FIELDS` default to ""."""
+
+    _TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def as_audit(self) -> dict[str, Any]:
+        return asdict(cast("DataclassInstance", self))
+
+    @classmethod
+    def from_audit(cls, data: Mapping[str, Any]) -> Self:
+        names = {f.name for f in fields(cast("DataclassInstance", cls))}
+        known = {name: value for name, value in data.items() if name in names}
+        for name in cls._TEXT_FIELDS:
+            known.setdefault(name, "")
+        return cls(**known)
+
+
+class _Priced:
+    """A payload whose call cost `cost_usd` (a decimal string, exact)."""
+
+    cost_usd: str
+
+    @property
+    def cost(self) -> Decimal:
+        return Decimal(self.cost_usd or 0)
 
 
 @dataclass(frozen=True)
-class ModelCallAudit:
+class ModelCallAudit(_AuditPayload, _Priced):
     """The `model.call` audit event: one call to a model, shown to the customer or not."""
+
+    _TEXT_FIELDS = ("tier", "provider", "model")
 
     tier: str
     provider: str
@@ -240,25 +267,12 @@ class ModelCallAudit:
             self.input_tokens, self.output_tokens, self.cache_read_tokens, self.cache_write_tokens
         )
 
-    @property
-    def cost(self) -> Decimal:
-        return Decimal(self.cost_usd or 0)
-
-    def as_audit(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_audit(cls, data: Mapping[str, Any]) -> Self:
-        known = _known_fields(cls, data)
-        known.setdefault("tier", "")
-        known.setdefault("provider", "")
-        known.setdefault("model", "")
-        return cls(**known)
-
 
 @dataclass(frozen=True)
-class DraftAudit:
+class DraftAudit(_AuditPayload, _Priced):
     """The `draft.created` audit event: a reply the strong model drafted for an agent."""
+
+    _TEXT_FIELDS = ("agent", "tier", "provider", "model")
 
     agent: str
     tier: str
@@ -274,24 +288,12 @@ class DraftAudit:
     draft: str = ""
     error: str | None = None
 
-    @property
-    def cost(self) -> Decimal:
-        return Decimal(self.cost_usd or 0)
-
-    def as_audit(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_audit(cls, data: Mapping[str, Any]) -> Self:
-        known = _known_fields(cls, data)
-        for name in ("agent", "tier", "provider", "model"):
-            known.setdefault(name, "")
-        return cls(**known)
-
 
 @dataclass(frozen=True)
-class HandoffAudit:
+class HandoffAudit(_AuditPayload):
     """The `handoff` audit event: why a conversation went to people, and from where."""
+
+    _TEXT_FIELDS = ("reason",)
 
     reason: str
     # Set by the router: the tier that was answering.
@@ -303,9 +305,3 @@ class HandoffAudit:
 
     def as_audit(self) -> dict[str, Any]:
         return {name: value for name, value in asdict(self).items() if value is not None}
-
-    @classmethod
-    def from_audit(cls, data: Mapping[str, Any]) -> Self:
-        known = _known_fields(cls, data)
-        known.setdefault("reason", "")
-        return cls(**known)
