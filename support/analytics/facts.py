@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef
 
 from routing import reasons
 from routing.prices import cost_usd
-from support.conversations.actions import ERASED_TEXT
+from support.conversations.erasure import ERASED_TEXT
 from support.conversations.models import AuditEvent, Conversation, Message, Role
 
 from .models import AnswerTiming, ConversationFacts, KnowledgeGap, ReplayTurn

@@ -16,7 +16,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answer_tasks, handoff, housekeeping, identity, recovery
+from . import actions, answer_tasks, closing, handoff, housekeeping, identity, recovery
 from .actions import ActionRefused
 from .chat_limits import ChatLimits
 from .dbthreads import in_any_conversation, in_conversation
@@ -332,11 +332,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_solved(self, frame: Solved) -> None:
         """The customer says the answer solved it (the widget's "Yes, that solved it")."""
         assert self.conversation is not None
-        await in_conversation(self.conversation.pk, actions.do_mark_solved)(self.conversation.pk)
+        await in_conversation(self.conversation.pk, closing.do_mark_solved)(self.conversation.pk)
 
     async def on_rating(self, frame: Rating) -> None:
         assert self.conversation is not None
-        await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
+        await in_conversation(self.conversation.pk, closing.do_rate_conversation)(
             self.conversation.pk, score=frame.score, comment=frame.comment
         )
 

@@ -6,44 +6,34 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .ledger_models import DailySpend, SpendBudget
-from .rows import add_to_columns, select_values
-
-# The day's row of a tier, for the plain statements below (columns as the table names them).
-DAY_AND_TIER = "day = %s AND tier = %s"
-
-
-def _day_and_tier(day: date, tier: str) -> list[object]:
-    return [DailySpend._meta.get_field("day").get_db_prep_value(day, connection), tier]
+from .rows import add_to_columns
+from .statements import day_spend_usd, reserve_within_cap
 
 
 def spent_today_usd(tier: str) -> Decimal:
     # A plain statement: it runs before every model call, and compiling the ORM query cost
     # more than running it.
-    where = _day_and_tier(timezone.now().date(), tier)
-    rows = select_values(DailySpend, ("cost_usd",), DAY_AND_TIER, where)
-    return rows[0][0] if rows else Decimal(0)
+    return day_spend_usd(timezone.now().date(), tier) or Decimal(0)
 
 
 def add_spend(tier: str, cost: Decimal) -> None:
     # A plain statement: it runs after every model call, and compiling the ORM's update with
     # its F() expressions cost more than running it.
     day = timezone.now().date()
-    where = _day_and_tier(day, tier)
-    if add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1):
+    if add_to_columns(DailySpend, {"day": day, "tier": tier}, cost_usd=cost, calls=1):
         return
     try:
         with transaction.atomic():
             DailySpend.objects.create(day=day, tier=tier, cost_usd=cost, calls=1)
     except IntegrityError:
-        add_to_columns(DailySpend, DAY_AND_TIER, where, cost_usd=cost, calls=1)
+        add_to_columns(DailySpend, {"day": day, "tier": tier}, cost_usd=cost, calls=1)
 
 
 # Reservations: a call's worst-case cost is reserved against every budget it counts against
@@ -57,32 +47,24 @@ class Budget:
 
     name: str
     model: type[Any]
+    # The budget's row: its fields' values.
     lookup: dict[str, Any]
-    where: str
-    params: tuple[Any, ...]
     cap_usd: Decimal
 
 
 def tier_budget(tier: str, cap_usd: Decimal) -> Budget:
     day = timezone.now().date()
-    return Budget(
-        "spend_cap",
-        DailySpend,
-        {"day": day, "tier": tier},
-        DAY_AND_TIER,
-        tuple(_day_and_tier(day, tier)),
-        cap_usd,
-    )
+    return Budget("spend_cap", DailySpend, {"day": day, "tier": tier}, cap_usd)
 
 
 def address_budget(address: str, cap_usd: Decimal) -> Budget:
     key = f"address:{address}:{timezone.now().date().isoformat()}"
-    return Budget("address_budget", SpendBudget, {"key": key}, "key = %s", (key,), cap_usd)
+    return Budget("address_budget", SpendBudget, {"key": key}, cap_usd)
 
 
 def conversation_budget(conversation_id: int, cap_usd: Decimal) -> Budget:
     key = f"conversation:{conversation_id}"
-    return Budget("conversation_budget", SpendBudget, {"key": key}, "key = %s", (key,), cap_usd)
+    return Budget("conversation_budget", SpendBudget, {"key": key}, cap_usd)
 
 
 @dataclass
@@ -95,10 +77,7 @@ def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Bu
     """Reserve `worst_usd` against every budget, or against none: the budget without room."""
     with transaction.atomic():
         for budget in budgets:
-            # Both sides as arithmetic: SQLite compares a bound number as text otherwise.
-            where = f"{budget.where} AND cost_usd + reserved_usd + %s - %s <= 0"
-            params = [*budget.params, worst_usd, budget.cap_usd]
-            if add_to_columns(budget.model, where, params, reserved_usd=worst_usd):
+            if reserve_within_cap(budget.model, budget.lookup, worst_usd, budget.cap_usd):
                 continue
             if not budget.model.objects.filter(**budget.lookup).exists():
                 try:
@@ -106,7 +85,7 @@ def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Bu
                         budget.model.objects.create(**budget.lookup)
                 except IntegrityError:
                     pass  # another call made the row first
-                if add_to_columns(budget.model, where, params, reserved_usd=worst_usd):
+                if reserve_within_cap(budget.model, budget.lookup, worst_usd, budget.cap_usd):
                     continue
             transaction.set_rollback(True)
             return budget
@@ -119,8 +98,7 @@ def settle_spend(reservation: Reservation, cost: Decimal) -> None:
         for budget in reservation.budgets:
             add_to_columns(
                 budget.model,
-                budget.where,
-                budget.params,
+                budget.lookup,
                 reserved_usd=-reservation.worst_usd,
                 cost_usd=cost,
                 calls=1,
@@ -131,9 +109,7 @@ def release_spend(reservation: Reservation) -> None:
     """The call never happened (or its booking failed): give the reservation back."""
     with transaction.atomic():
         for budget in reservation.budgets:
-            add_to_columns(
-                budget.model, budget.where, budget.params, reserved_usd=-reservation.worst_usd
-            )
+            add_to_columns(budget.model, budget.lookup, reserved_usd=-reservation.worst_usd)
 
 
 class CallsInFlight:

@@ -3,10 +3,15 @@ or an answer runs is a function here, so no other module writes WHERE, ORDER BY 
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from .models import Conversation, Message, MessageState, Role
-from .rows import add_to_columns, select_instance, select_values
+from django.db.models import Model
+
+from .ledger_models import DailySpend
+from .models import AuditLedger, Conversation, Message, MessageState, Role
+from .rows import add_to_columns, matching, select_instance, select_values
 
 
 def conversation_row(conversation_id: int, *, for_update: bool = False) -> Conversation | None:
@@ -60,4 +65,33 @@ def turns_before(conversation_id: int, seq: int, limit: int) -> list[tuple[str, 
 
 def add_model_tokens(conversation_id: int, tokens: int) -> None:
     """Count a model call's tokens against the conversation's token budget."""
-    add_to_columns(Conversation, "id = %s", [conversation_id], model_tokens=tokens)
+    add_to_columns(Conversation, {"id": conversation_id}, model_tokens=tokens)
+
+
+def audit_ledger_row(*, for_update: bool = False) -> AuditLedger | None:
+    """The site-wide audit ledger (its one row)."""
+    return select_instance(AuditLedger, "id = %s", [1], for_update=for_update)
+
+
+def day_spend_usd(day: date, tier: str) -> Decimal | None:
+    """What the tier spent on `day`, if it has a row."""
+    where, params = matching(DailySpend, {"day": day, "tier": tier})
+    rows = select_values(DailySpend, ("cost_usd",), where, params)
+    return rows[0][0] if rows else None
+
+
+def reserve_within_cap(
+    model: type[Model], lookup: dict[str, Any], amount_usd: Decimal, cap_usd: Decimal
+) -> bool:
+    """Add `amount_usd` to the budget row's reservations if its spend and reservations stay
+    within `cap_usd`; False when they would not (or there is no row)."""
+    return bool(
+        add_to_columns(
+            model,
+            lookup,
+            # Both sides as arithmetic: SQLite compares a bound number as text otherwise.
+            condition="cost_usd + reserved_usd + %s - %s <= 0",
+            condition_params=[amount_usd, cap_usd],
+            reserved_usd=amount_usd,
+        )
+    )

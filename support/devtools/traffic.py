@@ -27,7 +27,7 @@ from routing.model_call import ModelCallResult, Usage, billed_cost_usd
 from routing.policy import Signals, Thresholds, decide
 from routing.providers import ProviderError
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
-from support.conversations import actions, agent_actions
+from support.conversations import actions, agent_actions, closing
 from support.conversations.models import Conversation, Role, Status
 
 # -- the clock --------------------------------------------------------------------------------
@@ -263,14 +263,14 @@ def resolve_by_agent(conversation: Conversation, agent: Any) -> None:
 
 def close_answered(conversation: Conversation) -> None:
     """An AI conversation the customer left satisfied is closed as resolved, written as the
-    idle-close rule writes it (actions.do_close_idle_conversation) at the story's chosen time."""
+    idle-close rule writes it (closing.do_close_idle_conversation) at the story's chosen time."""
     actions.do_change_status(
-        conversation.pk, Status.RESOLVED, reason=actions.IDLE_CLOSE_REASON, actor="system"
+        conversation.pk, Status.RESOLVED, reason=closing.IDLE_CLOSE_REASON, actor="system"
     )
 
 
 def rate(conversation: Conversation, score: int) -> None:
-    actions.do_rate_conversation(conversation.pk, score=score, comment="")
+    closing.do_rate_conversation(conversation.pk, score=score, comment="")
 
 
 def staff_member(username: str, *groups: str) -> User:
