@@ -16,19 +16,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from routing import reasons
+from routing import configured, reasons
+from routing.configured import model_for_tier
 from routing.control import MISSING, ControlLine
 from routing.model_call import ModelCallResult, Usage, billed_cost_usd
-from routing.policy import Signals, Thresholds, decide
+from routing.policy import Signals, decide
 from routing.providers import ProviderError
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.conversations import actions, agent_actions, closing
-from support.conversations.models import Conversation, Role, Status
+from support.conversations.models import Conversation, Role, Status, Tier
 
 # -- the clock --------------------------------------------------------------------------------
 
@@ -89,20 +89,8 @@ class Question:
     rule_reason: str | None = None
 
 
-def thresholds() -> Thresholds:
-    return Thresholds(
-        confidence=settings.LADDER_CONFIDENCE_THRESHOLD,
-        local_confidence=settings.LADDER_LOCAL_CONFIDENCE_THRESHOLD,
-        retrieval_floor=settings.LADDER_RETRIEVAL_FLOOR,
-    )
-
-
 def start_conversation(origin: str = "https://shop.example", language: str = "en") -> Conversation:
     return actions.do_start_conversation(origin=origin, client_ip="203.0.113.7", language=language)
-
-
-def _model_for(tier: str) -> str:
-    return settings.LADDER_STRONG_MODEL if tier == "strong" else settings.LADDER_FAST_MODEL
 
 
 def ask(conversation: Conversation, question: Question, clock: SyntheticClock | None = None) -> str:
@@ -137,9 +125,9 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
         audit(
             "routing.retrieval", "router", {"articles": articles, "top_score": question.top_score}
         )
-    limits = thresholds()
+    limits = configured.thresholds()
     signals = Signals(
-        tier="strong" if current.tier == "strong" else "fast",
+        tier="strong" if current.tier == Tier.STRONG else "fast",
         rule_intent=rule,
         top_retrieval_score=question.top_score if rule is None else 0.0,
         repeated_question_count=repeat_count(question.text, earlier),
@@ -164,14 +152,14 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
             signals = replace(
                 signals, tier="strong", control=None, stop_reason=None, provider_error=None
             )
-            Conversation.objects.filter(pk=conversation.pk).update(tier="strong")
+            Conversation.objects.filter(pk=conversation.pk).update(tier=Tier.STRONG)
         tier = signals.tier
-        reply = question.strong if tier == "strong" else question.fast
+        reply = question.strong if tier == Tier.STRONG else question.fast
         if reply is None:
             raise ValueError(f"the story has no {tier} reply for {question.text!r}")
         if clock is not None:
             clock.advance(ms=reply.total_ms)
-        model = _model_for(tier)
+        model = model_for_tier(tier)
         usage = Usage(
             input_tokens=reply.input_tokens,
             output_tokens=reply.output_tokens,
@@ -349,7 +337,7 @@ def system_prompt_sizes() -> dict[str, tuple[int, bool]]:
 
 
 def _reply(rng: random.Random, tier: str, confidence: float, **fields: Any) -> Reply:
-    strong = tier == "strong"
+    strong = tier == Tier.STRONG
     ttft = _lognormal_ms(rng, 1100 if strong else 450, 0.35)
     # The prompt's usage as the API would report it: the system prompt is cache tokens only
     # when it is long enough to be cached (then mostly read, written when the cache was cold).
@@ -530,7 +518,7 @@ def fake_script_for(question: Question) -> list[dict[str, Any]]:
         )
         specs.append(
             {
-                "model": _model_for(tier),
+                "model": model_for_tier(tier),
                 "text": f"{control}\n{reply.text}",
                 "output_tokens": reply.output_tokens,
                 "first_token_ms": max(1, reply.provider_first_token_ms // 20),
