@@ -112,6 +112,21 @@ def _check_owner(conversation: Conversation, agent: Any, doing: str) -> None:
         raise _holder_refusal(conversation)
 
 
+def _append_agent_text(conversation: Conversation, kind: str, agent: Any, message: Message) -> None:
+    """The audit event of a text an agent wrote (a reply or a note): its seq, size and digest."""
+    append_event(
+        conversation,
+        kind,
+        agent_actor(agent),
+        {
+            "seq": message.seq,
+            "agent": agent.get_username(),
+            "chars": len(message.text),
+            **text_digest_data(message),
+        },
+    )
+
+
 def do_claim_conversation(conversation_id: int, agent: Any) -> Conversation:
     """Take a waiting conversation. Under the row lock exactly one of two racing agents finds it
     still waiting; the other is refused and told who has it."""
@@ -155,17 +170,7 @@ def do_agent_reply(conversation_id: int, agent: Any, text: str) -> Message:
         message = _next_message(
             conversation, role=Role.AGENT, author=agent_display_name(agent), text=text
         )
-        append_event(
-            conversation,
-            "message.agent",
-            agent_actor(agent),
-            {
-                "seq": message.seq,
-                "agent": agent.get_username(),
-                "chars": len(text),
-                **text_digest_data(message),
-            },
-        )
+        _append_agent_text(conversation, "message.agent", agent, message)
         _publish_message(conversation, message)
         _publish_to_inbox(conversation)
     return message
@@ -180,17 +185,7 @@ def do_add_note(conversation_id: int, agent: Any, text: str) -> Message:
         note = _next_message(
             conversation, role=Role.AGENT, author=display_name(agent), text=text, internal=True
         )
-        append_event(
-            conversation,
-            "note.added",
-            agent_actor(agent),
-            {
-                "seq": note.seq,
-                "agent": agent.get_username(),
-                "chars": len(text),
-                **text_digest_data(note),
-            },
-        )
+        _append_agent_text(conversation, "note.added", agent, note)
         # Never to the conversation's group: the customer's socket listens there.
         publish_after_commit(
             staff_group(conversation),
