@@ -13,7 +13,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, cast
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 from .control import MISSING, ControlLine, ControlLineReader
 from .prices import cost_usd
@@ -130,41 +133,16 @@ async def call_model(
     never raised. `on_text` sees only text read after the control line; a line that never
     came leaves the text in the result, unseen. A call stopped early (or cut off) is billed
     for the prompt the provider counted and the output estimated from what arrived."""
-    reader = ControlLineReader()
     started_at = time.perf_counter()
-    started: Started | None = None
-    finished: Finished | None = None
+    stream = _StreamRead()
     error: ProviderError | None = None
-    received_chars = 0
-    visible: list[str] = []
-    stopped_early = False
-    control_told = False
     try:
-        async with contextlib.aclosing(provider.stream(request)) as events:
-            async for event in events:
-                if isinstance(event, Started):
-                    started = event
-                elif isinstance(event, Finished):
-                    finished = event
-                elif isinstance(event, TextDelta):
-                    received_chars += len(event.text)
-                    piece = reader.feed(event.text)
-                    if reader.control is not None and not control_told:
-                        control_told = True
-                        if on_control is not None and not await on_control(reader.control):
-                            stopped_early = True
-                            break
-                    if piece:
-                        visible.append(piece)
-                        if on_text is not None:
-                            await on_text(piece)
+        await stream.read(provider, request, on_control, on_text)
     except ProviderError as failed:
         error = failed
-    if reader.control is None:
-        tail = reader.finish()
-        if tail:
-            visible.append(tail)
-    usage = _usage(finished, started, received_chars)
+    stream.finish()
+    started, finished = stream.started, stream.finished
+    usage = _usage(finished, started, stream.received_chars)
     asked = request.model
     billed_model = (
         finished.model if finished and finished.model else (started.model if started else asked)
@@ -174,16 +152,71 @@ async def call_model(
         provider=provider.name,
         model=asked,
         billed_model=billed_model,
-        text="".join(visible),
-        control=reader.control or MISSING,
+        text="".join(stream.visible),
+        control=stream.reader.control or MISSING,
         usage=usage,
         cost_usd=billed_cost_usd(billed_model, asked, usage),
         provider_first_token_ms=finished.first_token_ms if finished else None,
         total_ms=int((time.perf_counter() - started_at) * 1000),
         stop_reason=finished.stop_reason if finished else None,
         error=error,
-        stopped_early=stopped_early,
+        stopped_early=stream.stopped_early,
     )
+
+
+@dataclass
+class _StreamRead:
+    """What a provider's stream has yielded so far."""
+
+    reader: ControlLineReader = field(default_factory=ControlLineReader)
+    started: Started | None = None
+    finished: Finished | None = None
+    received_chars: int = 0
+    visible: list[str] = field(default_factory=list)
+    stopped_early: bool = False
+    control_told: bool = False
+
+    async def read(
+        self,
+        provider: Provider,
+        request: ProviderRequest,
+        on_control: ControlSeen | None,
+        on_text: TextSeen | None,
+    ) -> None:
+        async with contextlib.aclosing(provider.stream(request)) as events:
+            async for event in events:
+                if isinstance(event, Started):
+                    self.started = event
+                elif isinstance(event, Finished):
+                    self.finished = event
+                elif isinstance(event, TextDelta) and not await self.text(
+                    event.text, on_control, on_text
+                ):
+                    self.stopped_early = True
+                    break
+
+    async def text(
+        self, text: str, on_control: ControlSeen | None, on_text: TextSeen | None
+    ) -> bool:
+        """Read a piece of text; False when the caller, told the control line, stops."""
+        self.received_chars += len(text)
+        piece = self.reader.feed(text)
+        if self.reader.control is not None and not self.control_told:
+            self.control_told = True
+            if on_control is not None and not await on_control(self.reader.control):
+                return False
+        if piece:
+            self.visible.append(piece)
+            if on_text is not None:
+                await on_text(piece)
+        return True
+
+    def finish(self) -> None:
+        """The stream ended: without a control line, what the reader held back is text."""
+        if self.reader.control is None:
+            tail = self.reader.finish()
+            if tail:
+                self.visible.append(tail)
 
 
 def _usage(finished: Finished | None, started: Started | None, received_chars: int) -> Usage:
@@ -204,16 +237,40 @@ def _usage(finished: Finished | None, started: Started | None, received_chars: i
     )
 
 
-def _known_fields[T](cls: type[T], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The payload's keys the type knows (events written before a field existed lack it;
-    the conversation's `seq` rides beside every payload)."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    return {name: value for name, value in data.items() if name in names}
+class _AuditPayload:
+    """Written as a dict (`as_audit`) and read back (`from_audit`), also from an event written
+    before a field existed: the payload keys the type knows are kept (the conversation's `seq`
+    rides beside every payload), and the names in `_TEXT_FIELDS` default to ""."""
+
+    _TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def as_audit(self) -> dict[str, Any]:
+        return asdict(cast("DataclassInstance", self))
+
+    @classmethod
+    def from_audit(cls, data: Mapping[str, Any]) -> Self:
+        names = {f.name for f in fields(cast("DataclassInstance", cls))}
+        known = {name: value for name, value in data.items() if name in names}
+        for name in cls._TEXT_FIELDS:
+            known.setdefault(name, "")
+        return cls(**known)
+
+
+class _Priced:
+    """A payload whose call cost `cost_usd` (a decimal string, exact)."""
+
+    cost_usd: str
+
+    @property
+    def cost(self) -> Decimal:
+        return Decimal(self.cost_usd or 0)
 
 
 @dataclass(frozen=True)
-class ModelCallAudit:
+class ModelCallAudit(_AuditPayload, _Priced):
     """The `model.call` audit event: one call to a model, shown to the customer or not."""
+
+    _TEXT_FIELDS = ("tier", "provider", "model")
 
     tier: str
     provider: str
@@ -240,25 +297,12 @@ class ModelCallAudit:
             self.input_tokens, self.output_tokens, self.cache_read_tokens, self.cache_write_tokens
         )
 
-    @property
-    def cost(self) -> Decimal:
-        return Decimal(self.cost_usd or 0)
-
-    def as_audit(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_audit(cls, data: Mapping[str, Any]) -> Self:
-        known = _known_fields(cls, data)
-        known.setdefault("tier", "")
-        known.setdefault("provider", "")
-        known.setdefault("model", "")
-        return cls(**known)
-
 
 @dataclass(frozen=True)
-class DraftAudit:
+class DraftAudit(_AuditPayload, _Priced):
     """The `draft.created` audit event: a reply the strong model drafted for an agent."""
+
+    _TEXT_FIELDS = ("agent", "tier", "provider", "model")
 
     agent: str
     tier: str
@@ -274,24 +318,12 @@ class DraftAudit:
     draft: str = ""
     error: str | None = None
 
-    @property
-    def cost(self) -> Decimal:
-        return Decimal(self.cost_usd or 0)
-
-    def as_audit(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_audit(cls, data: Mapping[str, Any]) -> Self:
-        known = _known_fields(cls, data)
-        for name in ("agent", "tier", "provider", "model"):
-            known.setdefault(name, "")
-        return cls(**known)
-
 
 @dataclass(frozen=True)
-class HandoffAudit:
+class HandoffAudit(_AuditPayload):
     """The `handoff` audit event: why a conversation went to people, and from where."""
+
+    _TEXT_FIELDS = ("reason",)
 
     reason: str
     # Set by the router: the tier that was answering.
@@ -303,9 +335,3 @@ class HandoffAudit:
 
     def as_audit(self) -> dict[str, Any]:
         return {name: value for name, value in asdict(self).items() if value is not None}
-
-    @classmethod
-    def from_audit(cls, data: Mapping[str, Any]) -> Self:
-        known = _known_fields(cls, data)
-        known.setdefault("reason", "")
-        return cls(**known)

@@ -49,7 +49,7 @@ def _drain_on_stop() -> None:
     # Daphne installed the asyncio reactor before it imported this module.
     reactor: Any = sys.modules["twisted.internet.reactor"]
 
-    from support.conversations.answering import wait_for_answers
+    from support.conversations.answer_tasks import wait_for_answers
 
     async def drain() -> None:
         for reader in list(reactor.getReaders()):

@@ -42,9 +42,9 @@ def _fresh_abuse_limits(settings):
 async def _answers_finish_within_their_test():
     """Answer tasks run on after a socket closes; let them end before the test's loop does."""
     yield
-    answering = sys.modules.get("support.conversations.answering")
-    if answering is not None:
-        await answering.wait_for_answers()
+    answer_tasks = sys.modules.get("support.conversations.answer_tasks")
+    if answer_tasks is not None:
+        await answer_tasks.wait_for_answers()
 
 
 @pytest.fixture(scope="session", autouse=True)

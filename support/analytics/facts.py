@@ -4,7 +4,6 @@ summary rows that keep those results until the conversation's audit chain grows 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +16,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from routing import reasons
+from routing.configured import model_for_tier
+from routing.language import fold
 from routing.prices import cost_usd
-from support.conversations.actions import ERASED_TEXT
-from support.conversations.models import AuditEvent, Conversation, Message, Role
+from support.conversations.erasure import ERASED_TEXT
+from support.conversations.models import AuditEvent, Conversation, Message, Role, Tier
 
 from .models import AnswerTiming, ConversationFacts, KnowledgeGap, ReplayTurn
 
@@ -71,10 +72,8 @@ def money(value: Any) -> Decimal:
 def wording_key(question: str) -> str:
     """Similar questions share a key: folded, accents off, stopwords out, plurals trimmed,
     the rest sorted ("Where is my parcel?" and "my parcels, where are they" both -> "parcel")."""
-    folded = unicodedata.normalize("NFKD", question.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     words = set()
-    for word in WORD.findall(folded):
+    for word in WORD.findall(fold(question)):
         if word in STOPWORDS or len(word) < 3:
             continue
         if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
@@ -94,13 +93,12 @@ def _priced(model: str, tier: str, **tokens: int) -> Decimal:
     try:
         return cost_usd(model, **tokens)
     except KeyError:
-        fallback = settings.LADDER_STRONG_MODEL if tier == "strong" else settings.LADDER_FAST_MODEL
-        return cost_usd(fallback, **tokens)
+        return cost_usd(model_for_tier(tier), **tokens)
 
 
 def strong_price_of(tokens: dict[str, int]) -> Decimal:
     """These stored token counts at the strong model's price (the one price table)."""
-    return cost_usd(settings.LADDER_STRONG_MODEL, **tokens)
+    return cost_usd(model_for_tier(Tier.STRONG), **tokens)
 
 
 def cache_saving_of(model: str, tier: str, tokens: dict[str, int]) -> Decimal:
@@ -201,7 +199,7 @@ def summarise(
         data = event.data
         seq = data.get("seq")
         if event.kind == "model.call":
-            tier = "strong" if data.get("tier") == "strong" else "fast"
+            tier = Tier.STRONG if data.get("tier") == Tier.STRONG else Tier.FAST
             tokens = _call_tokens(data)
             cost = money(data.get("cost_usd"))
             spend[tier] += cost
@@ -212,7 +210,7 @@ def summarise(
             cache_saving += cache_saving_of(model, tier, tokens)
             if isinstance(seq, int):
                 turns[seq].calls.append((tier, model, tokens, cost))
-            if tier == "strong":
+            if tier == Tier.STRONG:
                 escalated = True
         elif event.kind == "routing.decision":
             step = _post_call_step(data)
@@ -344,22 +342,22 @@ def _ms(delta: timedelta) -> int:
 def _all_strong_cost(turn: _Turn) -> Decimal:
     """A turn answered by the strong model alone: its strong calls if it had any, else the
     fast calls' tokens at the strong price."""
-    strong_calls = [call for call in turn.calls if call[0] == "strong"]
+    strong_calls = [call for call in turn.calls if call[0] == Tier.STRONG]
     calls = strong_calls or turn.calls
     return sum((strong_price_of(tokens) for _, _, tokens, _ in calls), ZERO)
 
 
 def _replay_turn(seq: int, turn: _Turn) -> dict[str, Any] | None:
-    fast = next((s for s in turn.steps if s.tier == "fast"), None)
-    strong = next((s for s in turn.steps if s.tier == "strong"), None)
+    fast = next((s for s in turn.steps if s.tier == Tier.FAST), None)
+    strong = next((s for s in turn.steps if s.tier == Tier.STRONG), None)
     if fast is not None and not fast.decisive and strong is not None and strong.decisive:
         # Something besides the threshold sent the turn up (a provider error): the escalation
         # is fixed, and only the strong step's handoff is the threshold's to replay.
         fast = None
     if not ((fast is not None and fast.decisive) or (fast is None and strong and strong.decisive)):
         return None
-    fast_calls = [call for call in turn.calls if call[0] == "fast"]
-    strong_calls = [call for call in turn.calls if call[0] == "strong"]
+    fast_calls = [call for call in turn.calls if call[0] == Tier.FAST]
+    strong_calls = [call for call in turn.calls if call[0] == Tier.STRONG]
     outcome = (
         "human"
         if turn.handed_off

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Model, Q, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 
 from routing.language import language_of_tag
 
 from .assignment_signals import note_status_change
 from .audit import (
-    TEXT_DIGEST_KEY,
     append_event,
     append_events,
     reserve_serials,
@@ -32,15 +30,13 @@ from .audit import (
 )
 from .i18n import speaking
 from .live import INBOX_GROUP, publish_after_commit
-from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
-from .rows import insert_row_returning_pk, select_instance, select_values, update_row
+from .models import Conversation, Message, MessageState, Role, Status
+from .rows import insert_row_returning_pk, update_row
 from .state import TransitionRefused, check_transition
+from .statements import client_id_stored, conversation_row, message_row
 from .status_text import customer_status_detail
 
 MAX_MESSAGE_CHARS = 4000
-# The status-change reason when the system resolves a conversation the customer left.
-IDLE_CLOSE_REASON = "closed_idle"
-SOLVED_REASON = "solved_by_customer"
 
 
 class ActionRefused(ValueError):
@@ -56,7 +52,7 @@ def _locked(conversation_id: int) -> Conversation:
     """The conversation row, locked until the transaction ends (PostgreSQL row lock; SQLite
     takes the database write lock at BEGIN IMMEDIATE). A plain statement, not an ORM query:
     every message and answer takes this lock."""
-    conversation = select_instance(Conversation, "id = %s", [conversation_id], for_update=True)
+    conversation = conversation_row(conversation_id, for_update=True)
     if conversation is None:
         raise Conversation.DoesNotExist(f"no conversation {conversation_id}")
     return conversation
@@ -183,9 +179,7 @@ def do_record_customer_message(
 ) -> StoredCustomerMessage:
     """Store a customer's message durably (idempotent on client_id) before anything answers it."""
     check_customer_text(text)
-    if select_values(
-        Message, ("id",), "conversation_id = %s AND client_id = %s", [conversation_id, client_id]
-    ):
+    if client_id_stored(conversation_id, client_id):
         return _already_stored(conversation_id, client_id)
     try:
         with transaction.atomic():
@@ -261,7 +255,7 @@ def do_finish_assistant_message(
     """Store a streamed answer under the seq it took at its start, with what it cost: its
     audit event goes between the events before it and those after it, in one transaction."""
     with transaction.atomic():
-        message = select_instance(Message, "id = %s", [message_id])
+        message = message_row(message_id)
         if message is None:
             raise Message.DoesNotExist(f"no message {message_id}")
         conversation = _locked(message.conversation_id)
@@ -397,179 +391,3 @@ def do_change_status(
         except TransitionRefused as refused:
             raise ActionRefused("transition_refused", str(refused)) from refused
     return conversation
-
-
-def conversations_idle_with_ai(idle_since: datetime) -> QuerySet[Conversation]:
-    """Conversations only the AI has, where nothing was written after `idle_since`, the
-    customer's last question has a complete answer and no answer is still streaming."""
-    return (
-        Conversation.objects.filter(status=Status.AI)
-        .annotate(
-            last_message_at=Max("messages__created_at"),
-            last_question_seq=Max("messages__seq", filter=Q(messages__role=Role.CUSTOMER)),
-            last_answer_seq=Max(
-                "messages__seq",
-                filter=Q(messages__role=Role.ASSISTANT, messages__state=MessageState.COMPLETE),
-            ),
-            streaming=Count("messages", filter=Q(messages__state=MessageState.STREAMING)),
-        )
-        .filter(
-            last_message_at__lte=idle_since,
-            last_answer_seq__gt=F("last_question_seq"),
-            streaming=0,
-        )
-    )
-
-
-def do_close_idle_conversation(conversation_id: int, *, idle_since: datetime) -> bool:
-    """Resolve, as the system, a conversation the AI answered and the customer then left (see
-    conversations_idle_with_ai, checked again under the lock). Like an agent's resolve, the
-    customer's widget is told and asks for a rating. False when it no longer qualifies."""
-    with transaction.atomic():
-        conversation = _locked(conversation_id)
-        if not conversations_idle_with_ai(idle_since).filter(pk=conversation.pk).exists():
-            return False
-        _set_status(conversation, Status.RESOLVED, reason=IDLE_CLOSE_REASON, actor="system")
-    return True
-
-
-def do_mark_solved(conversation_id: int) -> Conversation:
-    """The customer says the AI's answer solved it: resolve the conversation as the customer,
-    through the state machine; the widget is told and asks for a rating. Only while the AI has
-    the conversation and its last question has a finished answer."""
-    with transaction.atomic():
-        conversation = _locked(conversation_id)
-        if conversation.status != Status.AI:
-            raise ActionRefused(
-                "not_answering",
-                "Only a conversation our assistant is answering can be marked as solved.",
-            )
-        answered = conversations_idle_with_ai(timezone.now()).filter(pk=conversation.pk)
-        if not answered.exists():
-            raise ActionRefused(
-                "nothing_to_solve", "There is no finished answer to your last question yet."
-            )
-        _set_status(conversation, Status.RESOLVED, reason=SOLVED_REASON, actor="customer")
-    return conversation
-
-
-def check_rating(score: object, comment: object) -> tuple[int, str]:
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise ActionRefused("invalid_rating", "`score` must be a whole number from 1 to 5.")
-    if comment is None:
-        comment = ""
-    if not isinstance(comment, str):
-        raise ActionRefused("invalid_field", "`comment` must be a string.")
-    if len(comment) > MAX_MESSAGE_CHARS:
-        raise ActionRefused(
-            "comment_too_long", f"A comment may have at most {MAX_MESSAGE_CHARS} characters."
-        )
-    return score, comment
-
-
-def do_rate_conversation(conversation_id: int, *, score: int, comment: str) -> Conversation:
-    """The customer's rating of a resolved conversation. They may change it, a few times per
-    resolution (LADDER_RATINGS_PER_RESOLUTION); sending the same rating again changes nothing."""
-    with transaction.atomic():
-        conversation = _locked(conversation_id)
-        if conversation.status != Status.RESOLVED:
-            raise ActionRefused("not_resolved", "A conversation can be rated once it is resolved.")
-        if (conversation.rating_score, conversation.rating_comment) == (score, comment) and (
-            conversation.rated_at is not None
-            and conversation.resolved_at is not None
-            and conversation.rated_at >= conversation.resolved_at
-        ):
-            return conversation
-        ratings = AuditEvent.objects.filter(
-            conversation=conversation, kind="rating", created_at__gte=conversation.resolved_at
-        ).count()
-        if ratings >= settings.LADDER_RATINGS_PER_RESOLUTION:
-            raise ActionRefused(
-                "rating_limit_reached",
-                "You have already rated this conversation; thank you. It can't be changed again.",
-            )
-        conversation.rating_score = score
-        conversation.rating_comment = comment
-        conversation.rated_at = timezone.now()
-        Conversation.objects.filter(pk=conversation.pk).update(
-            rating_score=score, rating_comment=comment, rated_at=conversation.rated_at
-        )
-        append_event(
-            conversation,
-            "rating",
-            "customer",
-            {"score": score, "comment_chars": len(comment), "status": conversation.status},
-        )
-    return conversation
-
-
-# Audit data keys that carry personal data or text (the rest are counts, ids, scores and
-# decisions): addresses, the words a rule matched, client ids, AI drafts, and the keyed
-# digests of erased texts.
-PERSONAL_AUDIT_KEYS = frozenset(
-    {"client_ip", "words", "origin", "client_id", "draft", "comment", "email", TEXT_DIGEST_KEY}
-)
-ERASED_TEXT = "[erased at the customer's request]"
-# Every role whose messages may hold what the customer told us (agents and the AI repeat it).
-PERSONAL_ROLES = (Role.CUSTOMER, Role.ASSISTANT, Role.AGENT)
-
-
-def do_erase_conversation(conversation_id: int, *, actor: str, why: str) -> dict[str, int]:
-    """Erase every personal text of a conversation (the customer's, the AI's and the agents'
-    messages and notes, client ids, AI drafts and addresses in the audit trail, the cached
-    copy of its question) and revoke its tokens, keeping the trail verifiable: erased events
-    carry a marker naming the redaction event appended after them, erased messages a fresh
-    keyed digest of the erasure notice."""
-    from .audit import REDACTED_KEY
-    from .ledger import forget_answers_of
-
-    with transaction.atomic():
-        conversation = _locked(conversation_id)
-        messages = list(
-            Message.objects.filter(conversation=conversation, role__in=PERSONAL_ROLES)
-            .exclude(text=ERASED_TEXT, client_id=None)
-            .order_by("seq")
-        )
-        now = timezone.now()
-        for message in messages:
-            message.text = ERASED_TEXT
-            message.client_id = None
-            update_row(
-                Message,
-                message.pk,
-                text=ERASED_TEXT,
-                client_id=None,
-                text_mac=seal_message(conversation, message),
-            )
-        erased_seqs = [m.seq for m in messages]
-        redaction_index = conversation.audit_count + 1
-        personal_events = [
-            event.pk
-            for event in conversation.audit_events.all()
-            if REDACTED_KEY not in event.data and PERSONAL_AUDIT_KEYS & event.data.keys()
-        ]
-        indexes = list(
-            conversation.audit_events.filter(pk__in=personal_events).values_list("index", flat=True)
-        )
-        # Deliberately around the model's append-only guard: the chain covers data by digest.
-        AuditEvent.objects.filter(pk__in=personal_events).update(
-            data={REDACTED_KEY: redaction_index}
-        )
-        conversation.token_generation += 1
-        Conversation.objects.filter(pk=conversation.pk).update(
-            customer_name="",
-            customer_email="",
-            rating_comment="",
-            token_generation=conversation.token_generation,
-            erased_at=now,
-        )
-        append_event(
-            conversation,
-            "customer.erased",
-            actor,
-            {"why": why, "messages": erased_seqs, "events": indexes},
-        )
-        forget_answers_of(conversation.public_id.hex)
-        # Sockets still open on the conversation are told and closed.
-        publish_after_commit(conversation.group_name, {"type": "chat.revoked"})
-    return {"messages": len(erased_seqs), "events": len(indexes)}

@@ -7,22 +7,14 @@ after commit stay in one place; the inbox views, its socket and its commands cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from channels.db import database_sync_to_async
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from routing.model_call import DraftAudit, call_model
-from routing.prompts import DRAFT_SYSTEM_PROMPT, build_messages
-from routing.providers import Passage, ProviderError, ProviderRequest, get_provider
 
 from .actions import (
     MAX_MESSAGE_CHARS,
@@ -36,9 +28,8 @@ from .actions import (
 )
 from .audit import text_digest_data
 from .i18n import speaking
-from .ledger import add_spend
 from .live import INBOX_GROUP, publish_after_commit
-from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
+from .models import AuditEvent, Conversation, Message, Role, Status
 
 AGENTS_GROUP = "agents"
 
@@ -121,6 +112,21 @@ def _check_owner(conversation: Conversation, agent: Any, doing: str) -> None:
         raise _holder_refusal(conversation)
 
 
+def _append_agent_text(conversation: Conversation, kind: str, agent: Any, message: Message) -> None:
+    """The audit event of a text an agent wrote (a reply or a note): its seq, size and digest."""
+    append_event(
+        conversation,
+        kind,
+        agent_actor(agent),
+        {
+            "seq": message.seq,
+            "agent": agent.get_username(),
+            "chars": len(message.text),
+            **text_digest_data(message),
+        },
+    )
+
+
 def do_claim_conversation(conversation_id: int, agent: Any) -> Conversation:
     """Take a waiting conversation. Under the row lock exactly one of two racing agents finds it
     still waiting; the other is refused and told who has it."""
@@ -164,17 +170,7 @@ def do_agent_reply(conversation_id: int, agent: Any, text: str) -> Message:
         message = _next_message(
             conversation, role=Role.AGENT, author=agent_display_name(agent), text=text
         )
-        append_event(
-            conversation,
-            "message.agent",
-            agent_actor(agent),
-            {
-                "seq": message.seq,
-                "agent": agent.get_username(),
-                "chars": len(text),
-                **text_digest_data(message),
-            },
-        )
+        _append_agent_text(conversation, "message.agent", agent, message)
         _publish_message(conversation, message)
         _publish_to_inbox(conversation)
     return message
@@ -189,17 +185,7 @@ def do_add_note(conversation_id: int, agent: Any, text: str) -> Message:
         note = _next_message(
             conversation, role=Role.AGENT, author=display_name(agent), text=text, internal=True
         )
-        append_event(
-            conversation,
-            "note.added",
-            agent_actor(agent),
-            {
-                "seq": note.seq,
-                "agent": agent.get_username(),
-                "chars": len(text),
-                **text_digest_data(note),
-            },
-        )
+        _append_agent_text(conversation, "note.added", agent, note)
         # Never to the conversation's group: the customer's socket listens there.
         publish_after_commit(
             staff_group(conversation),
@@ -288,212 +274,6 @@ def do_transfer_conversation(conversation_id: int, agent: Any, to_agent: Any) ->
         )
         _publish_message(conversation, message)
     return conversation
-
-
-# The AI-drafted reply
-
-
-@dataclass
-class Draft:
-    text: str
-    passages: list[Passage] = field(default_factory=list)
-    model: str = ""
-    cost_usd: str = "0"
-
-
-@dataclass
-class _DraftContext:
-    question: str
-    history: list[tuple[str, str]]
-
-
-def _draft_context(conversation_id: int) -> _DraftContext:
-    turns = list(
-        Message.objects.filter(conversation_id=conversation_id, internal=False)
-        .exclude(Q(role=Role.SYSTEM) | Q(state=MessageState.STREAMING))
-        .order_by("-seq")
-        .values_list("role", "text", "author")[:20]
-    )
-    turns.reverse()
-    last_customer = max(
-        (index for index, (role, _, _) in enumerate(turns) if role == Role.CUSTOMER),
-        default=None,
-    )
-    if last_customer is None:
-        raise ActionRefused("nothing_to_answer", "The customer has not written anything yet.")
-    history: list[tuple[str, str]] = []
-    for role, text, author in turns[:last_customer]:
-        if role == Role.CUSTOMER:
-            history.append(("user", text))
-        elif role == Role.AGENT:
-            history.append(("assistant", f"(Our colleague {author} wrote:) {text}"))
-        else:
-            history.append(("assistant", text))
-    return _DraftContext(question=turns[last_customer][1], history=history)
-
-
-def last_customer_question(conversation_id: int) -> str:
-    """What the customer last wrote (empty when they have written nothing)."""
-    text = (
-        Message.objects.filter(conversation_id=conversation_id, role=Role.CUSTOMER)
-        .order_by("-seq")
-        .values_list("text", flat=True)
-        .first()
-    )
-    return text or ""
-
-
-def _search(question: str) -> list[Passage]:
-    from support.knowledge.search import search_passages
-
-    return list(search_passages(question))
-
-
-async def compose_draft(conversation_id: int, agent: Any) -> Draft:
-    """Ask the strong model for a reply the agent edits before sending; audit it and its cost.
-
-    The embedded `local` provider has no model: its draft is the best knowledge-base passage.
-    """
-    await database_sync_to_async(check_agent)(agent)
-    context = await database_sync_to_async(_draft_context)(conversation_id)
-    passages = await database_sync_to_async(_search)(context.question)
-    provider = get_provider()
-    articles = [{"id": p.article_id, "score": round(p.score, 4)} for p in passages]
-    spend: Any = None
-    if provider.name == "local":
-        text = passages[0].text if passages else ""
-        audit = DraftAudit(
-            agent=agent.get_username(),
-            tier="strong",
-            provider="local",
-            model="local",
-            articles=articles,
-            draft=text,
-        )
-        error = None
-    else:
-        request = ProviderRequest(
-            tier="strong",
-            model=settings.LADDER_STRONG_MODEL,
-            system=DRAFT_SYSTEM_PROMPT,
-            messages=build_messages(context.history, context.question, passages),
-            passages=passages,
-            max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
-        )
-        spend = await _reserve_draft(conversation_id, request)
-        # A model that adds a control line anyway: it is read off, never put in the draft.
-        try:
-            call = await call_model(provider, request)
-        except BaseException:
-            await database_sync_to_async(_release_draft)(spend)
-            raise
-        text = call.text.strip()
-        error = call.error
-        audit = DraftAudit(
-            agent=agent.get_username(),
-            tier="strong",
-            provider=provider.name,
-            model=call.billed_model,
-            **call.usage.as_dict(),
-            cost_usd=f"{call.cost_usd:f}",
-            total_ms=call.total_ms,
-            articles=articles,
-            draft=text,
-            error=call.error_kind,
-        )
-    await database_sync_to_async(_record_draft)(conversation_id, agent, audit, spend, error)
-    if error is not None:
-        raise ActionRefused("draft_failed", "The model could not write a draft just now.")
-    if not text:
-        raise ActionRefused(
-            "no_draft", "The knowledge base has nothing on this question; write the reply yourself."
-        )
-    return Draft(text=text, passages=passages, model=audit.model, cost_usd=audit.cost_usd)
-
-
-async def _reserve_draft(conversation_id: int, request: ProviderRequest) -> Any:
-    """Drafts obey what answers obey: the strong model's circuit breaker, the calls in flight,
-    and the daily cap and conversation budget, with the draft's worst-case cost reserved."""
-    from routing.prices import worst_case_cost_usd
-
-    from .answering import Answer, spend_budgets
-    from .ledger import CALLS_IN_FLIGHT, Budget, reserve_spend
-
-    refusal = ""
-    if not Answer.breaker(request.model).allows_call():
-        refusal = "circuit_open"
-    elif not CALLS_IN_FLIGHT.try_acquire(settings.LADDER_MAX_MODEL_CALLS_IN_FLIGHT):
-        refusal = "calls_in_flight"
-    else:
-        prompt = request.system + "".join(m["content"] for m in request.messages)
-        worst = worst_case_cost_usd(
-            request.model,
-            prompt_bytes=len(prompt.encode("utf-8", "surrogatepass")),
-            max_output_tokens=request.max_output_tokens,
-        )
-        reserved = await database_sync_to_async(reserve_spend)(
-            worst, spend_budgets("strong", conversation_id)
-        )
-        if not isinstance(reserved, Budget):
-            return reserved
-        CALLS_IN_FLIGHT.release()
-        refusal = reserved.name
-    await database_sync_to_async(_record_draft_refusal)(conversation_id, refusal)
-    raise ActionRefused(
-        "draft_unavailable",
-        "AI drafts are paused just now (a spending or safety limit); write the reply yourself.",
-    )
-
-
-def _record_draft_refusal(conversation_id: int, limit: str) -> None:
-    with transaction.atomic():
-        append_event(
-            _locked(conversation_id), f"limit.{limit}", "system", {"tier": "strong", "draft": True}
-        )
-
-
-def _release_draft(spend: Any) -> None:
-    from .ledger import CALLS_IN_FLIGHT, release_spend
-
-    CALLS_IN_FLIGHT.release()
-    release_spend(spend)
-
-
-def _record_draft(
-    conversation_id: int,
-    agent: Any,
-    audit: DraftAudit,
-    spend: Any,
-    error: ProviderError | None,
-) -> None:
-    with transaction.atomic():
-        append_event(
-            _locked(conversation_id), "draft.created", agent_actor(agent), audit.as_audit()
-        )
-    if spend is None:
-        if audit.provider != "local":
-            add_spend("strong", audit.cost)
-        return
-    from .answering import Answer
-    from .ledger import CALLS_IN_FLIGHT, mirror_circuit, settle_spend
-
-    settle_spend(spend, audit.cost)
-    CALLS_IN_FLIGHT.release()
-    # The draft's call tells the strong model's breaker how the model is doing, as an
-    # answer's call does.
-    model = settings.LADDER_STRONG_MODEL
-    breaker = Answer.breaker(model)
-    if error is None:
-        if breaker.record_success():
-            mirror_circuit(model, state="closed", failures=0, error="", open_for_s=0)
-    elif breaker.record_failure():
-        mirror_circuit(
-            model,
-            state="open",
-            failures=breaker.consecutive_failures,
-            error=f"{error.kind}: {error.detail}",
-            open_for_s=breaker.cooldown_s,
-        )
 
 
 # Email follow-up when nobody is online

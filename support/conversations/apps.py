@@ -26,6 +26,6 @@ class ConversationsConfig(AppConfig):
 
 def _article_changed(**kwargs: object) -> None:
     """Cached answers were built from passages that may have just changed."""
-    from .ledger import forget_cached_answers
+    from .answer_cache import forget_cached_answers
 
     forget_cached_answers()

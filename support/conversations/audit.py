@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditEvent, AuditLedger, Conversation, Message
-from .rows import insert_rows, select_instance, update_row
+from .rows import insert_rows, update_row
+from .statements import audit_ledger_row
 
 REDACTED_KEY = "redacted_by_event"
 # Event data keys naming the message whose text the event stored, and that text's digest.
@@ -125,11 +126,11 @@ def ledger_seal(conversations: int) -> str:
 def reserve_serials(count: int = 1) -> range:
     """The next `count` serials of the site-wide ledger, taken under its row lock (inside the
     caller's transaction: a conversation that rolls back gives its serial back)."""
-    ledger = select_instance(AuditLedger, "id = %s", [1], for_update=True)
+    ledger = audit_ledger_row(for_update=True)
     if ledger is None:
         with transaction.atomic():
             AuditLedger.objects.get_or_create(pk=1, defaults={"seal": ledger_seal(0)})
-        ledger = select_instance(AuditLedger, "id = %s", [1], for_update=True)
+        ledger = audit_ledger_row(for_update=True)
         assert ledger is not None
     first = ledger.conversations + 1
     ledger.conversations += count

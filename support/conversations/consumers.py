@@ -16,8 +16,19 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import actions, answering, housekeeping, identity, recovery, typing_indicators, writer
+from . import (
+    actions,
+    answer_tasks,
+    closing,
+    handoff,
+    housekeeping,
+    identity,
+    recovery,
+    typing_indicators,
+    writer,
+)
 from .actions import ActionRefused
+from .chat_limits import ChatLimits
 from .dbthreads import in_any_conversation, in_conversation
 from .frames import (
     CHAT_FRAME_TYPES,
@@ -37,17 +48,13 @@ from .frames import (
 )
 from .i18n import customer_language, widget_strings
 from .limits import (
-    LIMITER,
-    Rate,
     SocketCounter,
     client_address,
-    frame_rates,
     limit_key,
     parse_networks,
-    per_hour,
-    per_minute,
 )
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
+from .streaming import StreamRelay
 from .tokens import TokenRefused, check_token_for, make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
@@ -60,8 +67,6 @@ MAX_IDENTIFY_PER_SOCKET = 10
 
 
 OPEN_SOCKETS = SocketCounter()
-# A limit that acts is audited at most once a minute per conversation (or address) and limit.
-AUDIT_LIMIT_EVERY = per_minute("limit-audit", 1)
 
 
 def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
@@ -120,17 +125,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self) -> None:
-        # Seqs up to delivered_through are on the client; later ones it has are in
-        # delivered_after (seqs grow by one, so the set stays as small as the gaps).
-        self.delivered_through = 0
-        self.delivered_after: set[int] = set()
-        self.streaming: dict[int, int] = {}  # seq -> characters of the answer sent so far
-        # seq -> deltas held while another process is asked for the answer's text so far
-        self.catching_up: dict[int, list[dict[str, Any]]] = {}
+        # What this socket was sent: each message once, streamed answers as far as they went.
+        self.relay = StreamRelay(self.send_frame, self.channel_layer, self.channel_name)
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
         # Limits count by this: the address, or an IPv6 address's /64.
         self.client_key = limit_key(self.client_ip)
+        self.limits = ChatLimits(self.client_ip, self.client_key, self.channel_name)
         self.counted = False
         self.token_issued_at = 0.0
         self.hello_deadline: asyncio.TimerHandle | None = None
@@ -208,17 +209,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 # The layer forgets the member when its group expires.
                 logger.warning("could not leave %s", group, exc_info=True)
 
-    def is_delivered(self, seq: int) -> bool:
-        return seq <= self.delivered_through or seq in self.delivered_after
-
-    def mark_delivered(self, seq: int) -> None:
-        if seq <= self.delivered_through:
-            return
-        self.delivered_after.add(seq)
-        while self.delivered_through + 1 in self.delivered_after:
-            self.delivered_through += 1
-            self.delivered_after.discard(self.delivered_through)
-
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
@@ -231,7 +221,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         raw: dict[str, Any] | None = None
         try:
             raw = load_frame(text_data, bytes_data, CHAT_FRAME_TYPES)
-            await self.check_frame_rate(raw["type"])
+            await self.limits.check_frame(
+                raw["type"], self.conversation.pk if self.conversation is not None else None
+            )
             self.check_order(raw["type"])
             frame = read_chat_frame(raw)
             await getattr(self, f"on_{raw['type']}")(frame)
@@ -260,45 +252,53 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "pong"})
 
     async def on_hello(self, frame: Hello) -> None:
-        token, last_seq = frame.token, frame.last_seq
         page = identity.check_page(frame.page)
-        if token is None:
-            if last_seq:
-                raise _last_seq_ahead(0)
-            await self.check_new_conversation()
-            conversation = await in_any_conversation(actions.do_start_conversation)(
-                origin=self.origin, client_ip=self.client_ip, language=frame.language, page=page
-            )
+        if frame.token is None:
+            conversation = await self.start_conversation(frame, page)
         else:
-            claim = read_token(token)
-            found = (
-                await in_any_conversation(_load_by_public_id)(claim.public_id) if claim else None
-            )
-            if claim is None or found is None:
-                raise FrameRefused("bad_token", "That conversation token is not valid here.")
-            try:
-                check_token_for(claim, found.token_generation)
-            except TokenRefused as refused:
-                raise FrameRefused(refused.code, refused.detail) from None
-            if last_seq > found.last_seq:
-                raise _last_seq_ahead(found.last_seq)
-            conversation = found
-            if page and page != found.customer_page:
-                await in_conversation(found.pk, identity.do_note_customer_page)(found.pk, page)
+            conversation = await self.resume_conversation(frame.token, frame.last_seq, page)
         self.conversation = conversation
         if self.hello_deadline is not None:
             self.hello_deadline.cancel()
             self.hello_deadline = None
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
         history = (
-            await in_conversation(conversation.pk, _history)(conversation.pk, last_seq)
-            if token is not None
+            await in_conversation(conversation.pk, _history)(conversation.pk, frame.last_seq)
+            if frame.token is not None
             else []
         )
-        # Everything up to last_seq the client has; history brings the rest.
-        self.delivered_through = last_seq
-        for message in history:
-            self.mark_delivered(message["seq"])
+        await self.send_frame(self.welcome(conversation, history, frame.language))
+        await self.relay.join(conversation.pk, frame.last_seq, history)
+        if frame.token is not None:
+            # Only a resumed conversation can owe an answer from a process that died.
+            await recovery.resume_unanswered(conversation.pk)
+
+    async def start_conversation(self, frame: Hello, page: str) -> Conversation:
+        if frame.last_seq:
+            raise _last_seq_ahead(0)
+        await self.limits.check_new_conversation()
+        return await in_any_conversation(actions.do_start_conversation)(
+            origin=self.origin, client_ip=self.client_ip, language=frame.language, page=page
+        )
+
+    async def resume_conversation(self, token: str, last_seq: int, page: str) -> Conversation:
+        claim = read_token(token)
+        found = await in_any_conversation(_load_by_public_id)(claim.public_id) if claim else None
+        if claim is None or found is None:
+            raise FrameRefused("bad_token", "That conversation token is not valid here.")
+        try:
+            check_token_for(claim, found.token_generation)
+        except TokenRefused as refused:
+            raise FrameRefused(refused.code, refused.detail) from None
+        if last_seq > found.last_seq:
+            raise _last_seq_ahead(found.last_seq)
+        if page and page != found.customer_page:
+            await in_conversation(found.pk, identity.do_note_customer_page)(found.pk, page)
+        return found
+
+    def welcome(
+        self, conversation: Conversation, history: list[dict[str, Any]], browser_language: str
+    ) -> dict[str, Any]:
         welcome: dict[str, Any] = {
             "type": "welcome",
             "conversation": str(conversation.public_id),
@@ -309,129 +309,27 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if conversation.status == Status.AGENT and conversation.assigned_agent is not None:
             welcome["agent"] = actions.agent_display_name(conversation.assigned_agent)
         # The widget's texts in the customer's language (the conversation's, else the browser's).
-        welcome["language"] = customer_language(conversation.language or frame.language)
+        welcome["language"] = customer_language(conversation.language or browser_language)
         welcome["strings"] = widget_strings(welcome["language"])
-        await self.send_frame(welcome)
-        # Read without an await in between, so no delta slips between snapshot and relay.
-        live = answering.LIVE_STREAMS.get(conversation.pk)
-        if live is not None and not self.is_delivered(live.seq):
-            self.streaming[live.seq] = len(live.text)
-            await self.send_frame({"type": "message_start", "seq": live.seq, "role": "assistant"})
-            if live.text:
-                await self.send_frame({"type": "delta", "seq": live.seq, "text": live.text})
-        if token is not None:
-            # Only a resumed conversation can owe an answer from a process that died.
-            await recovery.resume_unanswered(conversation.pk)
+        return welcome
 
     async def on_message(self, frame: CustomerMessage) -> None:
         assert self.conversation is not None
         client_id = frame.client_id
-        await self.check_rate(client_id)
+        await self.limits.check_message(self.conversation.pk, client_id)
         stored = await writer.record_customer_message(
             self.conversation.pk, client_id=client_id, text=frame.text
         )
         acked_at = time.perf_counter()
-        self.mark_delivered(stored.message.seq)
+        self.relay.mark_delivered(stored.message.seq)
         await self.send_frame({"type": "ack", "client_id": client_id, "seq": stored.message.seq})
         if time.monotonic() - self.token_issued_at > settings.LADDER_TOKEN_IDLE_S / 2:
             # An active visitor's token never runs out: it is replaced before half its time.
             await self.send_frame({"type": "token", "token": self.fresh_token()})
         if stored.created and stored.conversation.status == "ai":
-            answering.schedule_answer(
+            answer_tasks.schedule_answer(
                 self.conversation.pk, stored.message.seq, acked_at, self.client_key
             )
-
-    async def check_rate(self, client_id: str) -> None:
-        assert self.conversation is not None
-        conversation_id = self.conversation.pk
-        per_conversation = per_minute(
-            "messages", settings.LADDER_MESSAGES_PER_MINUTE_PER_CONVERSATION
-        )
-        per_address = per_minute("messages", settings.LADDER_MESSAGES_PER_MINUTE_PER_IP)
-        wait_s = await LIMITER.retry_after_s(per_conversation, f"conversation:{conversation_id}")
-        scope = "conversation"
-        if not wait_s:
-            scope = "address"
-            wait_s = await LIMITER.retry_after_s(per_address, f"address:{self.client_key}")
-        if not wait_s:
-            return
-        # A resend of a message already stored is never refused: it only gets its ack again.
-        if await in_conversation(
-            conversation_id,
-            Message.objects.filter(conversation_id=conversation_id, client_id=client_id).exists,
-        )():
-            return
-        await self.refuse_for_rate(
-            per_address if scope == "address" else per_conversation,
-            scope,
-            wait_s,
-            "message",
-            f"You're sending messages too quickly; try again in {wait_s} s. "
-            "Your message was not sent.",
-        )
-
-    async def check_frame_rate(self, frame_type: str) -> None:
-        """Every frame counts against its socket and its address, whatever its type."""
-        for rate, scope in frame_rates(frame_type):
-            identifier = (
-                f"socket:{self.channel_name}" if scope == "socket" else f"address:{self.client_key}"
-            )
-            wait_s = await LIMITER.retry_after_s(rate, identifier)
-            if wait_s:
-                await self.refuse_for_rate(
-                    rate,
-                    scope,
-                    wait_s,
-                    frame_type,
-                    f"You're sending too quickly; try again in {wait_s} s. That was not done.",
-                )
-
-    async def check_new_conversation(self) -> None:
-        """`hello` with no token makes a conversation: limited per address, and the socket
-        closes (the widget dials again after a pause)."""
-        rate = per_hour("conversations", settings.LADDER_CONVERSATIONS_PER_HOUR_PER_IP)
-        wait_s = await LIMITER.retry_after_s(rate, f"address:{self.client_key}")
-        if wait_s:
-            await self.refuse_for_rate(
-                rate,
-                "address",
-                wait_s,
-                "hello",
-                f"Too many new chats were started from your network; try again in {wait_s} s.",
-                code="too_many_conversations",
-                close=True,
-            )
-
-    async def refuse_for_rate(
-        self,
-        rate: Rate,
-        scope: str,
-        wait_s: int,
-        frame_type: str,
-        detail: str,
-        *,
-        code: str = "rate_limited",
-        close: bool = False,
-    ) -> None:
-        """Audit the limit that acted (at most once a minute per conversation and limit; with
-        no conversation yet, a warning in the log), then refuse the frame."""
-        data = {
-            "limit": rate.name,
-            "per": scope,
-            "frame": frame_type,
-            "client_ip": self.client_ip,
-            "retry_after_s": wait_s,
-        }
-        conversation_id = self.conversation.pk if self.conversation is not None else None
-        audited_by = f"conversation:{conversation_id}" if conversation_id else self.client_key
-        if not await LIMITER.retry_after_s(AUDIT_LIMIT_EVERY, audited_by, rate.name, scope):
-            if conversation_id is None:
-                logger.warning("limit %s acted before any conversation: %s", rate.name, data)
-            else:
-                await in_conversation(conversation_id, actions.do_record_audit)(
-                    conversation_id, "limit.rate_limited", "system", data
-                )
-        raise FrameRefused(code, detail, close=close, retry_after_s=wait_s)
 
     def fresh_token(self) -> str:
         assert self.conversation is not None
@@ -440,16 +338,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_handoff(self, frame: Handoff) -> None:
         assert self.conversation is not None
-        await answering.request_person(self.conversation.pk)
+        await handoff.request_person(self.conversation.pk)
 
     async def on_solved(self, frame: Solved) -> None:
         """The customer says the answer solved it (the widget's "Yes, that solved it")."""
         assert self.conversation is not None
-        await in_conversation(self.conversation.pk, actions.do_mark_solved)(self.conversation.pk)
+        await in_conversation(self.conversation.pk, closing.do_mark_solved)(self.conversation.pk)
 
     async def on_rating(self, frame: Rating) -> None:
         assert self.conversation is not None
-        await in_conversation(self.conversation.pk, actions.do_rate_conversation)(
+        await in_conversation(self.conversation.pk, closing.do_rate_conversation)(
             self.conversation.pk, score=frame.score, comment=frame.comment
         )
 
@@ -495,12 +393,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_frame(frame)
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        frame = event["frame"]
-        if self.is_delivered(frame["seq"]):
-            return
-        self.mark_delivered(frame["seq"])
-        self.streaming.pop(frame["seq"], None)
-        await self.send_frame(frame)
+        await self.relay.message(event["frame"])
 
     async def chat_status(self, event: dict[str, Any]) -> None:
         await self.send_frame(event["frame"])
@@ -511,84 +404,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.close(code=4001)
 
     async def chat_stream_start(self, event: dict[str, Any]) -> None:
-        seq = event["seq"]
-        if self.is_delivered(seq) or seq in self.streaming:
-            return
-        self.streaming[seq] = 0
-        await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
+        await self.relay.stream_start(event)
 
     async def chat_stream_delta(self, event: dict[str, Any]) -> None:
-        seq, offset, text = event["seq"], event["offset"], event["text"]
-        sent = self.streaming.get(seq)
-        if sent is None or seq in self.catching_up:
-            await self.catch_up(event)
-            return
-        if offset > sent:
-            # A piece of this answer never arrived (a shared layer may drop an event): fill
-            # the gap from the text so far, here if this process streams it, else from the
-            # process that does.
-            live = answering.LIVE_STREAMS.get(self.conversation.pk) if self.conversation else None
-            if live is None or live.seq != seq or len(live.text) < offset:
-                await self.catch_up(event)
-                return
-            await self.send_answer_text(seq, live.text[:offset])
-        await self.send_answer_text(seq, text, offset)
-
-    async def send_answer_text(self, seq: int, text: str, offset: int = 0) -> None:
-        """Send what of `text` (the answer's characters from `offset` on) this socket has not
-        sent yet."""
-        sent = self.streaming[seq]
-        end = offset + len(text)
-        if end <= sent:
-            return
-        self.streaming[seq] = end
-        await self.send_frame({"type": "delta", "seq": seq, "text": text[sent - offset :]})
-
-    async def catch_up(self, event: dict[str, Any]) -> None:
-        """An answer another process streams, joined mid-way or with a piece missing: ask that
-        process for the text so far and hold the deltas until it answers. (Without a source,
-        message_end brings the rest.)"""
-        seq, source = event["seq"], event.get("source")
-        if self.is_delivered(seq) or not isinstance(source, str):
-            return
-        held = self.catching_up.get(seq)
-        if held is not None:
-            held.append(event)
-            return
-        self.catching_up[seq] = [event]
-        await self.channel_layer.send(
-            source, {"type": "stream.catch_up", "seq": seq, "reply_to": self.channel_name}
-        )
+        await self.relay.stream_delta(event)
 
     async def chat_stream_catch_up(self, event: dict[str, Any]) -> None:
-        seq = event["seq"]
-        held = self.catching_up.pop(seq, None)
-        if held is None or self.is_delivered(seq):
-            return
-        if seq not in self.streaming:
-            self.streaming[seq] = 0
-            await self.send_frame({"type": "message_start", "seq": seq, "role": "assistant"})
-        await self.send_answer_text(seq, event["text"])
-        for later in held:
-            await self.chat_stream_delta(later)
+        await self.relay.stream_catch_up(event)
 
     async def chat_stream_end(self, event: dict[str, Any]) -> None:
-        seq = event["seq"]
-        self.catching_up.pop(seq, None)
-        if self.is_delivered(seq):
-            return
-        self.mark_delivered(seq)
-        if seq not in self.streaming:
-            await self.send_frame(event["frame"])
-            return
-        # The streamed part of the stored text; whatever of it never arrived goes out now.
-        tail = event.get("tail") or ""
-        stored = event["frame"].get("text", "")
-        await self.send_answer_text(seq, stored[: len(stored) - len(tail)])
-        del self.streaming[seq]
-        if tail:
-            await self.send_frame({"type": "delta", "seq": seq, "text": tail})
-        frame: dict[str, Any] = {"type": "message_end", "seq": seq}
-        if event["frame"].get("interrupted"):
-            frame["interrupted"] = True
-        await self.send_frame(frame)
+        await self.relay.stream_end(event)

@@ -59,3 +59,15 @@ def in_any_conversation[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]
     """`func` as a coroutine on the conversation threads in turn: for work that belongs to no
     conversation yet (starting one, finding one by its token)."""
     return in_conversation(next(_turns), func)
+
+
+# An answer's writes once its text is out (the stored answer, the spend, its audit events) run
+# on a database thread of their own: on the conversation's thread they queued in front of
+# other customers' acks and preparations, which are what a customer waits for. Both threads
+# take the conversation's row lock to write, so the chain keeps one writer at a time.
+_AFTER_STREAM_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="after-stream")
+
+
+def after_stream[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """`func` as a coroutine run on the after-stream database thread."""
+    return database_sync_to_async(func, thread_sensitive=False, executor=_AFTER_STREAM_EXECUTOR)

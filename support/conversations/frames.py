@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, NoReturn
 
-from .actions import ActionRefused, check_customer_text, check_rating
+from .actions import ActionRefused, check_customer_text
+from .closing import check_rating
 
 MAX_FRAME_CHARS = 64 * 1024
 # Frames are flat objects; a little room for fields later versions may nest.

@@ -44,7 +44,7 @@ def close_idle_conversations() -> None:
 def forget_expired_answers() -> None:
     from django.conf import settings
 
-    from .ledger import forget_expired_answers
+    from .answer_cache import forget_expired_answers
 
     forget_expired_answers(settings.LADDER_ANSWER_CACHE_TTL_S)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .actions import conversations_idle_with_ai, do_close_idle_conversation
+from .closing import conversations_idle_with_ai, do_close_idle_conversation
 
 
 def idle_close_minutes() -> int:

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.conf import settings
 
+from .streaming import one_process
+
 logger = logging.getLogger("ladder.leases")
 
 ANSWERING_KEY = "ladder:answering"
@@ -54,7 +56,7 @@ _heartbeat: threading.Thread | None = None
 
 def shared() -> bool:
     """Several processes may serve (a shared Redis channel layer): leases are in Redis."""
-    return bool(settings.REDIS_URL)
+    return not one_process()
 
 
 @cache

@@ -9,8 +9,10 @@ import weakref
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import get_channel_layer
 from django.db import transaction
+
+from .streaming import one_process
 
 INBOX_GROUP = "inbox"
 
@@ -40,7 +42,7 @@ def publish_after_commit(group: str, event: dict[str, Any]) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        loop = _serving_event_loop() if isinstance(layer, InMemoryChannelLayer) else None
+        loop = _serving_event_loop() if one_process(layer) else None
         if loop is None:
             try:
                 running = asyncio.get_running_loop()

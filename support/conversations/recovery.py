@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import answering, leases
+from . import answer_tasks, leases
 from .audit import append_event, seal_message, text_digest_data
 from .dbthreads import in_conversation
 from .live import publish_after_commit
@@ -84,7 +84,7 @@ def unanswered_customer_seq(conversation_id: int) -> int | None:
 
 async def resume_unanswered(conversation_id: int) -> None:
     """On a resume: if this process is not answering and the last answer died, answer now."""
-    if answering.is_answering(conversation_id):
+    if answer_tasks.is_answering(conversation_id):
         return
     if leases.shared():
         await recover_if_abandoned(conversation_id)
@@ -93,18 +93,18 @@ async def resume_unanswered(conversation_id: int) -> None:
     await in_conversation(conversation_id, close_dead_streams)(conversation_id, older_than_s=0)
     seq = await in_conversation(conversation_id, unanswered_customer_seq)(conversation_id)
     if seq is not None:
-        answering.schedule_answer(conversation_id, seq, time.perf_counter())
+        answer_tasks.schedule_answer(conversation_id, seq, time.perf_counter())
 
 
 async def recover_if_abandoned(conversation_id: int) -> bool:
     """With several processes: when no live process holds the conversation's lease, take it,
     close the answer its dead holder left streaming and answer the customer again (or hand
     the conversation to people, as any answer may). True if an answer was started."""
-    if answering.is_answering(conversation_id):
+    if answer_tasks.is_answering(conversation_id):
         return False
     seq: int | None = None
     # Inside this process's turn: no answer of its own starts while streams are closed.
-    async with answering.answering_turn(conversation_id):
+    async with answer_tasks.answering_turn(conversation_id):
         if not await leases.claim(conversation_id, wait=False):
             return False
         try:
@@ -118,7 +118,7 @@ async def recover_if_abandoned(conversation_id: int) -> bool:
     if seq is None:
         return False
     logger.warning("answering conversation %s again: its answer was abandoned", conversation_id)
-    answering.schedule_answer(conversation_id, seq, time.perf_counter())
+    answer_tasks.schedule_answer(conversation_id, seq, time.perf_counter())
     return True
 
 

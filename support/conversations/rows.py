@@ -1,11 +1,11 @@
 """Plain statements for the rows every chat message reads and writes (conversations, messages,
 audit events, the conversation's counters, the day's spend): the ORM's query compilation and
 save machinery cost several times the statement itself, on the database threads every answer
-goes through."""
+goes through. This is the machinery; statements.py names each statement the chat runs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, cast
 
@@ -144,19 +144,40 @@ def select_instance[M: models.Model](
     return model.from_db(connection.alias, list(attnames), rows[0])
 
 
+def matching(model: type[models.Model], match: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """`column = %s AND ...` for each field named in `match`, and its values as the fields
+    compare them (a date as the backend stores it)."""
+    quote = connection.ops.quote_name
+    where = " AND ".join(f"{quote(_column(model, name))} = %s" for name in match)
+    params = [
+        _field(model, name).get_db_prep_value(value, connection) for name, value in match.items()
+    ]
+    return where, params
+
+
 def add_to_columns(
-    model: type[models.Model], where: str, params: Sequence[Any], /, **amounts: Any
+    model: type[models.Model],
+    match: Mapping[str, Any],
+    /,
+    *,
+    condition: str = "",
+    condition_params: Sequence[Any] = (),
+    **amounts: Any,
 ) -> int:
-    """`column = column + amount` for each of `amounts` (counters, totals) on the rows matching
-    `where`, without reading them first; the number of rows changed."""
+    """`column = column + amount` for each of `amounts` (counters, totals) on the rows whose
+    fields equal `match` (and meet `condition`, when given), without reading them first; the
+    number of rows changed."""
     quote = connection.ops.quote_name
     columns = tuple(amounts)
     assignments = ", ".join(
         f"{column} = {column} + %s" for column in (quote(_column(model, c)) for c in columns)
     )
+    where, params = matching(model, match)
+    if condition:
+        where = f"{where} AND {condition}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {where}",  # noqa: S608
-            [*_db_values(model, columns, list(amounts.values())), *params],
+            [*_db_values(model, columns, list(amounts.values())), *params, *condition_params],
         )
         return cursor.rowcount

@@ -11,24 +11,24 @@ import contextlib
 import functools
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from routing import reasons
+from routing import configured, reasons
+from routing.configured import model_for_tier
 from routing.control import MISSING, ControlLine
-from routing.model_call import ModelCallResult, Usage, billed_cost_usd
-from routing.policy import Signals, Thresholds, decide
+from routing.model_call import ModelCallAudit, ModelCallResult, Usage, billed_cost_usd
+from routing.policy import Signals, decide
 from routing.providers import ProviderError
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
-from support.conversations import actions, agent_actions
-from support.conversations.models import Conversation, Role, Status
+from support.conversations import actions, agent_actions, closing, tier_loop
+from support.conversations.models import Conversation, Role, Status, Tier
 
 # -- the clock --------------------------------------------------------------------------------
 
@@ -89,25 +89,13 @@ class Question:
     rule_reason: str | None = None
 
 
-def thresholds() -> Thresholds:
-    return Thresholds(
-        confidence=settings.LADDER_CONFIDENCE_THRESHOLD,
-        local_confidence=settings.LADDER_LOCAL_CONFIDENCE_THRESHOLD,
-        retrieval_floor=settings.LADDER_RETRIEVAL_FLOOR,
-    )
-
-
 def start_conversation(origin: str = "https://shop.example", language: str = "en") -> Conversation:
     return actions.do_start_conversation(origin=origin, client_ip="203.0.113.7", language=language)
 
 
-def _model_for(tier: str) -> str:
-    return settings.LADDER_STRONG_MODEL if tier == "strong" else settings.LADDER_FAST_MODEL
-
-
 def ask(conversation: Conversation, question: Question, clock: SyntheticClock | None = None) -> str:
-    """The customer asks; the router answers as answering.Answer.run does (rules, retrieval,
-    policy, model tiers, handoff), with the model replies given. Returns who answered:
+    """The customer asks; the router answers as conversations.answering does (rules, retrieval,
+    policy, the tier loop, handoff), with the model replies given. Returns who answered:
     "fast", "strong", "human" or "people" (people had the conversation already)."""
     stored = actions.do_record_customer_message(
         conversation.pk, client_id=uuid.uuid4().hex, text=question.text
@@ -116,16 +104,66 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
     current = Conversation.objects.get(pk=conversation.pk)
     if current.status != Status.AI:
         return "people"
-    earlier = list(
-        current.messages.filter(role=Role.CUSTOMER, seq__lt=seq)
-        .order_by("seq")
-        .values_list("text", flat=True)
-    )
     pending: list[actions.AuditEntry] = []
 
     def audit(kind: str, actor: str, data: dict[str, Any]) -> None:
         pending.append((kind, actor, {"seq": seq, **data}))
 
+    limits = configured.thresholds()
+    signals = _first_signals(current, seq, question, audit)
+    decision = decide(signals, limits)
+    audit("routing.decision", "router", decision.as_audit())
+    # No passage texts in a story: the knowledge base never stands in for a failing model.
+    position = tier_loop.start(signals, decision, passages_found=False, provider="anthropic")
+    while True:
+        step, position = tier_loop.next_step(position, decision)
+        if isinstance(step, tier_loop.HandOff):
+            actions.do_request_handoff(
+                conversation.pk,
+                reason=step.reason,
+                actor="router",
+                notice=reasons.handoff_notice(step.reason, 0),
+                details={"tier": step.tier},
+                audit_before=pending,
+            )
+            return "human"
+        assert isinstance(step, tier_loop.CallTier)
+        if step.escalated:
+            Conversation.objects.filter(pk=conversation.pk).update(tier=Tier.STRONG)
+        tier = step.signals.tier
+        reply = question.strong if tier == Tier.STRONG else question.fast
+        if reply is None:
+            raise ValueError(f"the story has no {tier} reply for {question.text!r}")
+        if clock is not None:
+            clock.advance(ms=reply.total_ms)
+        call = _replayed_call(tier, reply)
+        signals = replace(step.signals, control=call.control, provider_error=reply.error)
+        decision = decide(signals, limits)
+        position = tier_loop.after_call(position, signals)
+        shown = decision.action == "answer"
+        call_audit = call.audit(
+            shown=shown, time_to_first_token_ms=reply.time_to_first_token_ms if shown else None
+        )
+        if not shown:
+            audit("model.call", f"model:{call.model}", call_audit.as_audit())
+            audit("routing.decision", "router", decision.as_audit())
+            continue
+        _store_answer(conversation, seq, call, call_audit, reply, pending)
+        actions.do_record_audits(
+            conversation.pk, [("routing.decision", "router", {"seq": seq, **decision.as_audit()})]
+        )
+        return tier
+
+
+def _first_signals(
+    current: Conversation, seq: int, question: Question, audit: Callable[..., None]
+) -> Signals:
+    """The rules' and retrieval's readings of the question (audited), as the first signals."""
+    earlier = list(
+        current.messages.filter(role=Role.CUSTOMER, seq__lt=seq)
+        .order_by("seq")
+        .values_list("text", flat=True)
+    )
     rule = question.rule_reason
     audit(
         "routing.rules",
@@ -137,9 +175,8 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
         audit(
             "routing.retrieval", "router", {"articles": articles, "top_score": question.top_score}
         )
-    limits = thresholds()
-    signals = Signals(
-        tier="strong" if current.tier == "strong" else "fast",
+    return Signals(
+        tier="strong" if current.tier == Tier.STRONG else "fast",
         rule_intent=rule,
         top_retrieval_score=question.top_score if rule is None else 0.0,
         repeated_question_count=repeat_count(question.text, earlier),
@@ -147,100 +184,77 @@ def ask(conversation: Conversation, question: Question, clock: SyntheticClock | 
         negative_sentiment=negative_sentiment(question.text),
         customer_turns=len(earlier) + 1,
     )
-    decision = decide(signals, limits)
-    audit("routing.decision", "router", decision.as_audit())
-    while True:
-        if decision.action == "handoff":
-            actions.do_request_handoff(
-                conversation.pk,
-                reason=decision.reason,
-                actor="router",
-                notice=reasons.handoff_notice(decision.reason, 0),
-                details={"tier": signals.tier},
-                audit_before=pending,
-            )
-            return "human"
-        if decision.action == "escalate":
-            signals = replace(
-                signals, tier="strong", control=None, stop_reason=None, provider_error=None
-            )
-            Conversation.objects.filter(pk=conversation.pk).update(tier="strong")
-        tier = signals.tier
-        reply = question.strong if tier == "strong" else question.fast
-        if reply is None:
-            raise ValueError(f"the story has no {tier} reply for {question.text!r}")
-        if clock is not None:
-            clock.advance(ms=reply.total_ms)
-        model = _model_for(tier)
-        usage = Usage(
-            input_tokens=reply.input_tokens,
-            output_tokens=reply.output_tokens,
-            cache_read_tokens=reply.cache_read_tokens,
-            cache_write_tokens=reply.cache_write_tokens,
+
+
+def _replayed_call(tier: Literal["fast", "strong"], reply: Reply) -> ModelCallResult:
+    """The story's reply as the model call that would have produced it."""
+    model = model_for_tier(tier)
+    usage = Usage(
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        cache_read_tokens=reply.cache_read_tokens,
+        cache_write_tokens=reply.cache_write_tokens,
+    )
+    control = (
+        MISSING
+        if reply.error
+        else ControlLine(
+            reply.confidence,
+            reply.answered,
+            reply.intent,
+            f"[[ladder confidence={reply.confidence} answered="
+            f"{'yes' if reply.answered else 'no'} intent={reply.intent or 'none'}]]",
+            True,
         )
-        cost = billed_cost_usd(model, model, usage)
-        control = (
-            MISSING
-            if reply.error
-            else ControlLine(
-                reply.confidence,
-                reply.answered,
-                reply.intent,
-                f"[[ladder confidence={reply.confidence} answered="
-                f"{'yes' if reply.answered else 'no'} intent={reply.intent or 'none'}]]",
-                True,
-            )
-        )
-        signals = replace(signals, control=control, provider_error=reply.error)
-        decision = decide(signals, limits)
-        shown = decision.action == "answer"
-        call = ModelCallResult(
-            tier=tier,
-            provider="anthropic",
-            model=model,
-            billed_model=model,
-            text=reply.text,
-            control=control,
-            usage=usage,
-            cost_usd=cost,
-            provider_first_token_ms=None if reply.error else reply.provider_first_token_ms,
-            total_ms=reply.total_ms,
-            stop_reason=None if reply.error else "end_turn",
-            error=ProviderError(reply.error, "") if reply.error else None,
-        ).audit(shown=shown, time_to_first_token_ms=reply.time_to_first_token_ms if shown else None)
-        if not shown:
-            audit("model.call", f"model:{model}", call.as_audit())
-            audit("routing.decision", "router", decision.as_audit())
-            continue
-        message = actions.do_begin_assistant_message(
-            conversation.pk, tier=tier, model=model, audit_before=pending
-        )
-        pending = []
-        actions.do_finish_assistant_message(
-            message.pk,
-            text=reply.text,
-            interrupted=False,
-            audit_kind="model.call",
-            audit_data={"seq": seq, "answer_seq": message.seq, **call.as_audit()},
-            usage={
-                **usage.as_dict(),
-                "cost_usd": cost,
-                "model": model,
-                "tier": tier,
-                "time_to_first_token_ms": reply.time_to_first_token_ms,
-                "provider_first_token_ms": reply.provider_first_token_ms,
-                "total_ms": reply.total_ms,
-                "confidence": control.confidence,
-            },
-        )
-        actions.do_record_audits(
-            conversation.pk, [("routing.decision", "router", {"seq": seq, **decision.as_audit()})]
-        )
-        return tier
+    )
+    return ModelCallResult(
+        tier=tier,
+        provider="anthropic",
+        model=model,
+        billed_model=model,
+        text=reply.text,
+        control=control,
+        usage=usage,
+        cost_usd=billed_cost_usd(model, model, usage),
+        provider_first_token_ms=None if reply.error else reply.provider_first_token_ms,
+        total_ms=reply.total_ms,
+        stop_reason=None if reply.error else "end_turn",
+        error=ProviderError(reply.error, "") if reply.error else None,
+    )
+
+
+def _store_answer(
+    conversation: Conversation,
+    seq: int,
+    call: ModelCallResult,
+    call_audit: ModelCallAudit,
+    reply: Reply,
+    pending: list[actions.AuditEntry],
+) -> None:
+    message = actions.do_begin_assistant_message(
+        conversation.pk, tier=call.tier, model=call.model, audit_before=pending
+    )
+    actions.do_finish_assistant_message(
+        message.pk,
+        text=reply.text,
+        interrupted=False,
+        audit_kind="model.call",
+        audit_data={"seq": seq, "answer_seq": message.seq, **call_audit.as_audit()},
+        usage={
+            **call.usage.as_dict(),
+            "cost_usd": call.cost_usd,
+            "model": call.model,
+            "tier": call.tier,
+            "time_to_first_token_ms": reply.time_to_first_token_ms,
+            "provider_first_token_ms": reply.provider_first_token_ms,
+            "total_ms": reply.total_ms,
+            "confidence": call.control.confidence,
+        },
+    )
 
 
 def ask_for_person(conversation: Conversation) -> None:
-    """The customer pressed "talk to a person" (as answering.request_person does)."""
+    """The customer pressed "talk to a person" (as handoff.request_person does)."""
     actions.do_request_handoff(
         conversation.pk,
         reason=reasons.CUSTOMER_REQUEST,
@@ -263,14 +277,14 @@ def resolve_by_agent(conversation: Conversation, agent: Any) -> None:
 
 def close_answered(conversation: Conversation) -> None:
     """An AI conversation the customer left satisfied is closed as resolved, written as the
-    idle-close rule writes it (actions.do_close_idle_conversation) at the story's chosen time."""
+    idle-close rule writes it (closing.do_close_idle_conversation) at the story's chosen time."""
     actions.do_change_status(
-        conversation.pk, Status.RESOLVED, reason=actions.IDLE_CLOSE_REASON, actor="system"
+        conversation.pk, Status.RESOLVED, reason=closing.IDLE_CLOSE_REASON, actor="system"
     )
 
 
 def rate(conversation: Conversation, score: int) -> None:
-    actions.do_rate_conversation(conversation.pk, score=score, comment="")
+    closing.do_rate_conversation(conversation.pk, score=score, comment="")
 
 
 def staff_member(username: str, *groups: str) -> User:
@@ -349,7 +363,7 @@ def system_prompt_sizes() -> dict[str, tuple[int, bool]]:
 
 
 def _reply(rng: random.Random, tier: str, confidence: float, **fields: Any) -> Reply:
-    strong = tier == "strong"
+    strong = tier == Tier.STRONG
     ttft = _lognormal_ms(rng, 1100 if strong else 450, 0.35)
     # The prompt's usage as the API would report it: the system prompt is cache tokens only
     # when it is long enough to be cached (then mostly read, written when the cache was cold).
@@ -530,7 +544,7 @@ def fake_script_for(question: Question) -> list[dict[str, Any]]:
         )
         specs.append(
             {
-                "model": _model_for(tier),
+                "model": model_for_tier(tier),
                 "text": f"{control}\n{reply.text}",
                 "output_tokens": reply.output_tokens,
                 "first_token_ms": max(1, reply.provider_first_token_ms // 20),
@@ -550,7 +564,7 @@ def play_routed_conversation(
 
     from asgiref.sync import async_to_sync
 
-    from support.conversations import answering
+    from support.conversations import answer_tasks
 
     clock = SyntheticClock(started_at)
     origin = rng.choices([o for o, _ in ORIGINS], weights=[w for _, w in ORIGINS])[0]
@@ -571,7 +585,7 @@ def play_routed_conversation(
             if stored.conversation.status != Status.AI:
                 outcome = "people"
                 break
-            async_to_sync(answering.answer_customer_message)(
+            async_to_sync(answer_tasks.answer_customer_message)(
                 conversation.pk, stored.message.seq, time.perf_counter()
             )
             conversation = Conversation.objects.get(pk=conversation.pk)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from support.conversations import agent_actions
+from support.conversations import agent_actions, drafting
 from support.conversations.actions import ActionRefused
 from support.conversations.models import Conversation, Status
 from support.conversations.transcript import Entry, reason_label, transcript_of
@@ -297,7 +297,7 @@ def learn_question(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if "reply" not in available_actions(conversation, request.user):
             raise ActionRefused("claim_first", "Claim the conversation first.")
         article_id = int(request.POST.get("article", ""))
-        question = agent_actions.last_customer_question(conversation.pk)
+        question = drafting.last_customer_question(conversation.pk)
         added = knowledge_actions.do_add_example_question(
             article_id, question, conversation.language or "en"
         )
@@ -320,7 +320,7 @@ def draft(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         if "draft" not in available_actions(conversation, request.user):
             raise ActionRefused("claim_first", "Claim the conversation before asking for a draft.")
-        drafted = async_to_sync(agent_actions.compose_draft)(conversation.pk, request.user)
+        drafted = async_to_sync(drafting.compose_draft)(conversation.pk, request.user)
     except ActionRefused as refused:
         return _refused(request, conversation, refused)
     context = _conversation_context(request, conversation, reply_text=drafted.text, draft=drafted)

@@ -30,9 +30,9 @@ async def fake_anthropic(settings) -> AsyncIterator[FakeAnthropicServer]:
         settings.LADDER_PROVIDER = "anthropic"
         yield server
         # Answers still streaming finish against the fake before it goes away.
-        answering = sys.modules.get("support.conversations.answering")
-        if answering is not None:
-            await answering.wait_for_answers()
+        answer_tasks = sys.modules.get("support.conversations.answer_tasks")
+        if answer_tasks is not None:
+            await answer_tasks.wait_for_answers()
         # Closed on this test's loop: a client left to the garbage collector would try to
         # close itself on a later test's loop.
         await close_shared_clients()

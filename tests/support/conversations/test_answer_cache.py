@@ -9,7 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from support.conversations.answering import wait_for_answers
+from support.conversations.answer_tasks import wait_for_answers
 from support.conversations.ledger_models import CachedAnswer
 
 from .chat import streamed_text

@@ -10,7 +10,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from support.conversations import actions, answering
+from support.conversations import actions, answer_tasks, closing
 from support.conversations.models import AuditEvent, Conversation, Message
 from tests.plugins.personas import chat_socket
 
@@ -64,7 +64,7 @@ async def test_resume_with_last_seq_past_the_conversation_is_refused_then_a_true
     socket, welcome = await open_chat()
     ack = await send_message(socket, "I want to talk to a person")
     await socket.disconnect()
-    await answering.wait_for_answers()
+    await answer_tasks.wait_for_answers()
     conversation = await database_sync_to_async(Conversation.objects.get)()
 
     resumed = chat_socket()
@@ -175,7 +175,7 @@ async def test_a_failing_handler_answers_internal_error_and_the_socket_goes_on(
         raise RuntimeError("the database went away")
 
     socket, _ = await open_chat()
-    monkeypatch.setattr(actions, "do_mark_solved", broken_mark_solved)
+    monkeypatch.setattr(closing, "do_mark_solved", broken_mark_solved)
     await socket.send_json_to({"type": "solved"})
     error = await socket.receive_json_from(timeout=TIMEOUT_S)
     assert error["type"] == "error"

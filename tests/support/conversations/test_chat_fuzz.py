@@ -24,7 +24,7 @@ from channels.db import database_sync_to_async
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support.conversations import actions, agent_actions, answering
+from support.conversations import actions, agent_actions, answer_tasks
 from support.conversations.models import AuditEvent, Conversation, Message, Status
 from support.conversations.tokens import make_token
 from tests.plugins.personas import chat_socket
@@ -239,7 +239,7 @@ def stored(conversation_pk: int | None) -> tuple[Any, ...]:
 
 
 async def settled_state(conversation_pk: int | None) -> tuple[Any, ...]:
-    await answering.wait_for_answers()
+    await answer_tasks.wait_for_answers()
     return await database_sync_to_async(stored)(conversation_pk)
 
 

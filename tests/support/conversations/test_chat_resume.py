@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from support.conversations import answering
+from support.conversations import answer_tasks
 from support.conversations.models import Conversation, Message
 
 from .chat import frames_until, open_chat, send_message, streamed_text
@@ -48,7 +48,7 @@ async def test_reconnect_after_the_answer_finished_gets_it_from_history_once(dem
     ack = await send_message(socket, "Can I return an item?")
     await socket.receive_json_from(timeout=5)  # message_start
     await socket.disconnect()
-    await answering.wait_for_answers()
+    await answer_tasks.wait_for_answers()
 
     resumed, welcome_again = await open_chat(token=welcome["token"], last_seq=ack["seq"])
     history = welcome_again["history"]

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from support.conversations import actions
-from support.conversations.actions import ERASED_TEXT
+from support.conversations.erasure import ERASED_TEXT
 from support.conversations.models import AuditEvent, Conversation, Message
 from support.conversations.tokens import make_token
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from routing.providers import Passage
 from support.conversations import actions, agent_actions
-from support.conversations.actions import ERASED_TEXT
-from support.conversations.ledger import store_answer
+from support.conversations.answer_cache import store_answer
+from support.conversations.erasure import ERASED_TEXT
 from support.conversations.ledger_models import CachedAnswer
 from support.conversations.models import AuditEvent, Conversation, Message, Role
 from tests.plugins.personas import make_staff

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from support.conversations import actions
-from support.conversations.answering import _load_context
+from support.conversations.answer_context import load_context
 from support.conversations.audit import verify_chain
 from support.conversations.ledger import add_spend, spent_today_usd
 from support.conversations.ledger_models import DailySpend
@@ -79,7 +79,7 @@ def test_the_context_holds_the_question_and_earlier_turns_but_not_notices_or_str
     actions.do_post_system_message(conversation.pk, "A notice")
     asked = actions.do_record_customer_message(conversation.pk, client_id="b", text="Second one")
 
-    context = _load_context(conversation.pk, asked.message.seq)
+    context = load_context(conversation.pk, asked.message.seq)
 
     assert context is not None
     assert context.question == "Second one"
@@ -93,11 +93,11 @@ def test_an_answered_question_has_no_context_to_answer_again():
     asked = actions.do_record_customer_message(conversation.pk, client_id="a", text="Question")
     answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
     # Still streaming: the question is not answered yet.
-    assert _load_context(conversation.pk, asked.message.seq) is not None
+    assert load_context(conversation.pk, asked.message.seq) is not None
     finish_answer(answer, "Answer")
 
-    assert _load_context(conversation.pk, asked.message.seq) is None
-    assert _load_context(conversation.pk, answer.seq) is None  # not a customer message
+    assert load_context(conversation.pk, asked.message.seq) is None
+    assert load_context(conversation.pk, answer.seq) is None  # not a customer message
 
 
 def test_a_finished_answer_is_stored_with_its_usage_under_its_reserved_seq():

@@ -11,7 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from routing.circuit import reset_all
-from support.conversations import agent_actions
+from support.conversations import drafting
 from support.conversations.actions import ActionRefused
 from support.conversations.ledger import CALLS_IN_FLIGHT, address_budget
 from support.conversations.ledger_models import DailySpend, SpendBudget
@@ -151,7 +151,7 @@ async def test_drafts_obey_the_daily_cap_and_the_breaker(fake_anthropic, dana, s
     conversation = await database_sync_to_async(claimed_conversation)(dana, QUESTION)
     settings.LADDER_DAILY_SPEND_CAP_STRONG_USD = 0
     with pytest.raises(ActionRefused) as refused:
-        await agent_actions.compose_draft(conversation.pk, dana)
+        await drafting.compose_draft(conversation.pk, dana)
     assert refused.value.code == "draft_unavailable"
     settings.LADDER_DAILY_SPEND_CAP_STRONG_USD = 50
     breaker = breaker_for(
@@ -162,7 +162,7 @@ async def test_drafts_obey_the_daily_cap_and_the_breaker(fake_anthropic, dana, s
     for _ in range(settings.LADDER_CIRCUIT_FAILURES):
         breaker.record_failure()
     with pytest.raises(ActionRefused):
-        await agent_actions.compose_draft(conversation.pk, dana)
+        await drafting.compose_draft(conversation.pk, dana)
     assert fake_anthropic.requests == []
     _, _, events = await story(str(conversation.public_id))
     assert [e.kind for e in events if e.kind.startswith("limit.")] == [
@@ -171,7 +171,7 @@ async def test_drafts_obey_the_daily_cap_and_the_breaker(fake_anthropic, dana, s
     ]
     reset_all()
     fake_anthropic.script({"text": "Three to five days."})
-    draft = await agent_actions.compose_draft(conversation.pk, dana)
+    draft = await drafting.compose_draft(conversation.pk, dana)
     assert draft.text == "Three to five days."
     day = await database_sync_to_async(DailySpend.objects.get)(tier="strong")
     assert (day.calls, day.reserved_usd) == (1, 0)

@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from support.conversations import answering
+from support.conversations import streaming
 from support.conversations.models import Conversation
 
 from .chat import frames_until, open_chat, streamed_text
@@ -24,8 +24,8 @@ async def test_a_missed_piece_is_filled_from_the_text_so_far_and_the_end_brings_
     )
     group, layer = conversation.group_name, get_channel_layer()
     # This process streams the answer: what it has sent so far is in LIVE_STREAMS.
-    live = answering.LiveStream(seq=SEQ, text="Orders ship within 2 days")
-    answering.LIVE_STREAMS[conversation.pk] = live
+    live = streaming.LiveStream(seq=SEQ, text="Orders ship within 2 days")
+    streaming.LIVE_STREAMS[conversation.pk] = live
     try:
         await layer.group_send(group, {"type": "chat.stream_start", "seq": SEQ})
         await layer.group_send(
@@ -51,7 +51,7 @@ async def test_a_missed_piece_is_filled_from_the_text_so_far_and_the_end_brings_
         )
         frames = await frames_until(socket, "message_end")
     finally:
-        answering.LIVE_STREAMS.pop(conversation.pk, None)
+        streaming.LIVE_STREAMS.pop(conversation.pk, None)
     assert frames[0] == {"type": "message_start", "seq": SEQ, "role": "assistant"}
     assert [f["text"] for f in frames if f["type"] == "delta"] == [
         "Orders ",

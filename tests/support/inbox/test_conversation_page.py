@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.urls import reverse
 
-from support.conversations import actions, answering
+from support.conversations import actions, answer_tasks
 from support.inbox.models import CannedReply
 
 from .inbox import claimed_conversation, waiting_conversation
@@ -24,7 +24,7 @@ def answered_then_handed_off(question: str, follow_up: str):
         stored = actions.do_record_customer_message(
             conversation.pk, client_id=str(uuid.uuid4()), text=text
         )
-        async_to_sync(answering.answer_customer_message)(
+        async_to_sync(answer_tasks.answer_customer_message)(
             conversation.pk, stored.message.seq, time.perf_counter()
         )
     conversation.refresh_from_db()

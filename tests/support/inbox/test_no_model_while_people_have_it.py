@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from support.conversations import agent_actions, answering
+from support.conversations import agent_actions, answer_tasks
 from support.conversations.audit import verify_chain
 from support.conversations.models import AuditEvent, Conversation, Message
 from tests.support.conversations.chat import open_chat, send_message
@@ -48,7 +48,7 @@ async def test_no_model_is_called_after_a_handoff_that_lands_mid_answer(demo_kb,
     socket, welcome = await open_chat()
     await send_message(socket, "How long does shipping take?")
     await socket.send_json_to({"type": "handoff"})  # while the AI is still working on it
-    await answering.wait_for_answers()
+    await answer_tasks.wait_for_answers()
 
     @database_sync_to_async
     def kinds() -> list[str]:
@@ -72,7 +72,7 @@ async def test_the_routers_decision_is_audited_even_when_a_handoff_stops_the_mod
     socket, welcome = await open_chat()
     await send_message(socket, "How long does shipping take?")
     await socket.send_json_to({"type": "handoff"})
-    await answering.wait_for_answers()
+    await answer_tasks.wait_for_answers()
 
     @database_sync_to_async
     def story() -> tuple[list[str], list]:

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F, Q
 from django.utils import timezone
 
-from support.conversations.actions import do_erase_conversation
+from support.conversations.erasure import do_erase_conversation
 from support.conversations.models import Conversation
 
 

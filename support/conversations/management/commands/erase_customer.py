@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
-from support.conversations.actions import do_erase_conversation
+from support.conversations.erasure import do_erase_conversation
 from support.conversations.models import Conversation
 from support.conversations.tokens import read_token
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from support.conversations import answering, recovery
+from support.conversations import answer_tasks, recovery
 
 
 class Command(BaseCommand):
@@ -37,6 +37,6 @@ class Command(BaseCommand):
 
     async def _answer(self, owed: list[tuple[int, int]]) -> None:
         for number, (conversation_id, seq) in enumerate(owed, 1):
-            await answering.answer_customer_message(conversation_id, seq, 0.0)
+            await answer_tasks.answer_customer_message(conversation_id, seq, 0.0)
             if number % 50 == 0:
                 self.stdout.write(f"… {number}/{len(owed)}")

@@ -53,42 +53,71 @@ class Command(BaseCommand):
         "print `miss` when missed, and the command then exits non-zero."
     )
 
+    # Each numeric option's range, checked by `validate` (flag -> lowest, highest).
+    ranges: dict[str, tuple[float, float]]
+
+    def add_number(
+        self,
+        group: Any,
+        flag: str,
+        kind: type,
+        default: float,
+        allowed: tuple[float, float],
+        help: str,
+    ) -> None:
+        group.add_argument(flag, type=kind, default=default, help=help)
+        self.ranges[flag] = allowed
+
     def add_arguments(self, parser: CommandParser) -> None:
+        self.ranges = {}
         load = parser.add_argument_group("load")
-        load.add_argument(
-            "--conversations", type=int, default=50, help="Concurrent conversations (50)."
+        self.add_number(
+            load, "--conversations", int, 50, (1, 5000), "Concurrent conversations (50)."
         )
-        load.add_argument(
-            "--messages", type=int, default=2, help="Questions per conversation, in turn (2)."
+        self.add_number(
+            load, "--messages", int, 2, (1, 100), "Questions per conversation, in turn (2)."
         )
-        load.add_argument(
+        self.add_number(
+            load,
             "--idle-sockets",
-            type=int,
-            default=1000,
-            help="Idle sockets opened (after hello) to measure server memory per socket (1000).",
+            int,
+            1000,
+            (0, 50000),
+            "Idle sockets opened (after hello) to measure server memory per socket (1000).",
         )
-        load.add_argument(
+        self.add_number(
+            load,
             "--ramp-s",
-            type=float,
-            default=1.0,
-            help="Seconds over which conversations start, evenly spread (1.0).",
+            float,
+            1.0,
+            (0, 600),
+            "Seconds over which conversations start, evenly spread (1.0).",
         )
-        load.add_argument(
-            "--think-ms", type=int, default=0, help="Pause between an answer and the next question."
+        self.add_number(
+            load,
+            "--think-ms",
+            int,
+            0,
+            (0, 600000),
+            "Pause between an answer and the next question.",
         )
         load.add_argument("--seed", type=int, default=7, help="Seed of the random choices (7).")
         upstream = parser.add_argument_group("fake upstream")
-        upstream.add_argument(
+        self.add_number(
+            upstream,
             "--first-token-ms",
-            type=int,
-            default=300,
-            help="The fake server's time to first token; subtracted as the upstream part (300).",
+            int,
+            300,
+            (0, 60000),
+            "The fake server's time to first token; subtracted as the upstream part (300).",
         )
-        upstream.add_argument(
+        self.add_number(
+            upstream,
             "--deltas-per-second",
-            type=float,
-            default=50.0,
-            help="The fake server's text deltas per second per stream (50).",
+            float,
+            50.0,
+            (0.1, 10000),
+            "The fake server's text deltas per second per stream (50).",
         )
         modes = parser.add_argument_group("modes")
         modes.add_argument(
@@ -101,17 +130,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Drop sockets mid-answer and resume them with token + last_seq.",
         )
-        modes.add_argument(
+        self.add_number(
+            modes,
             "--chaos-fraction",
-            type=float,
-            default=0.5,
-            help="Share of answers whose socket is dropped under --reconnect-chaos (0.5).",
+            float,
+            0.5,
+            (0.01, 1),
+            "Share of answers whose socket is dropped under --reconnect-chaos (0.5).",
         )
-        modes.add_argument(
+        self.add_number(
+            modes,
             "--processes",
-            type=int,
-            default=1,
-            help="Daphne processes sharing a Redis channel layer; clients spread over them (1).",
+            int,
+            1,
+            (1, 8),
+            "Daphne processes sharing a Redis channel layer; clients spread over them (1).",
         )
         servers = parser.add_argument_group("servers")
         servers.add_argument(
@@ -151,14 +184,16 @@ class Command(BaseCommand):
             help="Origin header of the sockets (must be an allowed widget origin).",
         )
         limits = parser.add_argument_group("limits")
-        limits.add_argument(
-            "--timeout-s", type=float, default=300.0, help="The whole run's time limit (300)."
+        self.add_number(
+            limits, "--timeout-s", float, 300.0, (5, 3600), "The whole run's time limit (300)."
         )
-        limits.add_argument(
+        self.add_number(
+            limits,
             "--answer-timeout-s",
-            type=float,
-            default=60.0,
-            help="Longest wait for one answer before it counts as an error (60).",
+            float,
+            60.0,
+            (1, 600),
+            "Longest wait for one answer before it counts as an error (60).",
         )
         limits.add_argument(
             "--keep-files",
@@ -187,17 +222,8 @@ class Command(BaseCommand):
             )
 
     def validate(self, options: dict[str, Any]) -> BenchmarkOptions:
-        _bounded("--conversations", options["conversations"], 1, 5000)
-        _bounded("--messages", options["messages"], 1, 100)
-        _bounded("--idle-sockets", options["idle_sockets"], 0, 50000)
-        _bounded("--first-token-ms", options["first_token_ms"], 0, 60000)
-        _bounded("--deltas-per-second", options["deltas_per_second"], 0.1, 10000)
-        _bounded("--chaos-fraction", options["chaos_fraction"], 0.01, 1)
-        _bounded("--processes", options["processes"], 1, 8)
-        _bounded("--timeout-s", options["timeout_s"], 5, 3600)
-        _bounded("--answer-timeout-s", options["answer_timeout_s"], 1, 600)
-        _bounded("--ramp-s", options["ramp_s"], 0, 600)
-        _bounded("--think-ms", options["think_ms"], 0, 600000)
+        for flag, (low, high) in self.ranges.items():
+            _bounded(flag, options[flag[2:].replace("-", "_")], low, high)
         url = options["url"].strip()
         if url:
             _loopback_url("--url", url, ("ws", "http"))

@@ -1,0 +1,75 @@
+"""What an answer is written from: the customer's question, the conversation so far as the
+model's turns, and the language the customer writes in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from routing.language import detect_language
+
+from .models import Conversation, Role, Status
+from .statements import conversation_row, question_and_later_reply, turns_before
+
+# How many earlier messages of the conversation go into the prompt.
+CONTEXT_MESSAGES = 20
+
+
+@dataclass
+class Context:
+    conversation: Conversation
+    question: str
+    history: list[tuple[str, str]]
+    earlier_questions: list[str]
+    customer_turns: int
+    language: str = ""
+
+
+def prompt_history(turns: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """(role, text, author) messages as the model's turns: the customer's are the user's, the
+    AI's and the agents' (named) are the assistant's."""
+    history: list[tuple[str, str]] = []
+    for role, text, author in turns:
+        if role == Role.CUSTOMER:
+            history.append(("user", text))
+        elif role == Role.AGENT:
+            history.append(("assistant", f"(Our colleague {author} wrote:) {text}"))
+        else:
+            history.append(("assistant", text))
+    return history
+
+
+def load_context(conversation_id: int, customer_seq: int) -> Context | None:
+    """The context of the customer's message at `customer_seq`, or None when the AI does not
+    owe it an answer (people have the conversation, or a finished reply already follows)."""
+    conversation = conversation_row(conversation_id)
+    if conversation is None or conversation.status != Status.AI:
+        return None
+    later = question_and_later_reply(conversation_id, customer_seq)
+    if not later or later[0][0] != customer_seq or later[0][1] != Role.CUSTOMER:
+        return None
+    if len(later) > 1:
+        return None
+    earlier = turns_before(conversation_id, customer_seq, CONTEXT_MESSAGES)
+    earlier_questions = [text for role, text, _ in earlier if role == Role.CUSTOMER]
+    return Context(
+        conversation=conversation,
+        question=later[0][2],
+        history=prompt_history(earlier),
+        earlier_questions=earlier_questions,
+        customer_turns=len(earlier_questions) + 1,
+    )
+
+
+def customer_language(context: Context) -> str:
+    """The language of this message, stored on the conversation when it changed: the text
+    decides, and the conversation's language so far (at first the browser's) breaks the tie
+    for short or ambiguous text."""
+    conversation = context.conversation
+    language = detect_language(
+        context.question, hint=conversation.language or conversation.browser_language
+    )
+    if language != conversation.language:
+        Conversation.objects.filter(pk=conversation.pk).update(language=language)
+        conversation.language = language
+    return language

@@ -1,0 +1,107 @@
+"""One answer's state while it runs: what it answers, the audit events it has queued, the seq
+it reserved for its text, and the spend its model call holds."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from channels.layers import get_channel_layer
+
+from routing.configured import thresholds
+
+from . import actions
+from .billing import release_call
+from .dbthreads import after_stream, in_conversation
+from .ledger import Reservation
+from .models import Message
+
+
+class TakenOver(Exception):
+    """People took the conversation while the AI was preparing an answer: the AI stops."""
+
+
+class AnswerRun:
+    """One answer to one customer message, from the rules to the stored reply."""
+
+    def __init__(
+        self, conversation_id: int, customer_seq: int, acked_at: float, client_address: str = ""
+    ) -> None:
+        self.conversation_id = conversation_id
+        self.customer_seq = customer_seq
+        # When the customer's message was acked (perf_counter): first frames are timed from it.
+        self.acked_at = acked_at
+        # Whose spend budget the answer's calls use (the address as limits count it).
+        self.client_address = client_address
+        self.thresholds = thresholds()
+        self.layer = get_channel_layer()
+        # The conversation's channel group, known once the context is loaded.
+        self.group = ""
+        # The system prompts with the help centre, read while preparing when a model may answer.
+        self.prompts: Any = None
+        # The seq the answer's text takes, reserved right before a model is called.
+        self.reserved: Message | None = None
+        # The worst-case cost reserved for the call under way, until it is settled.
+        self.spend: Reservation | None = None
+        self.pending_audit: list[actions.AuditEntry] = []
+        # The `circuit.opened` event data of the last call's booking, if it opened one.
+        self.circuit_opened: dict[str, Any] | None = None
+        # Why a tier may not be called, checked while preparing for the first tier.
+        self.blocked_tiers: dict[str, str | None] = {}
+
+    def ms_since_ack(self) -> int:
+        return int((time.perf_counter() - self.acked_at) * 1000)
+
+    def note(self, kind: str, actor: str, data: dict[str, Any]) -> None:
+        """Queue an audit event; it is written with the answer's next write (one transaction),
+        or by `flush_audit` when the answer ends."""
+        self.pending_audit.append(self.entry(kind, actor, data))
+
+    def entry(self, kind: str, actor: str, data: dict[str, Any]) -> actions.AuditEntry:
+        return (kind, actor, {"seq": self.customer_seq, **data})
+
+    def take_audit(self) -> list[actions.AuditEntry]:
+        entries, self.pending_audit = self.pending_audit, []
+        return entries
+
+    async def flush_audit(self) -> None:
+        entries = self.take_audit()
+        if entries:
+            await after_stream(actions.do_record_audits)(self.conversation_id, entries)
+
+    def take_circuit_note(self) -> list[actions.AuditEntry]:
+        """The `circuit.opened` event this call's booking caused, if it did."""
+        opened, self.circuit_opened = self.circuit_opened, None
+        return [] if opened is None else [self.entry("circuit.opened", "system", opened)]
+
+    async def reserve(self, tier: str, model: str) -> Message:
+        """The seq this answer will take; refused (TakenOver) once people have the conversation,
+        checked under the row lock right before any model is called."""
+        if self.reserved is None:
+            await in_conversation(self.conversation_id, self.reserve_now)(tier, model)
+        assert self.reserved is not None
+        return self.reserved
+
+    def reserve_now(self, tier: str, model: str) -> None:
+        """`reserve`, on the database thread."""
+        entries = self.take_audit()
+        try:
+            self.reserved = actions.do_begin_assistant_message(
+                self.conversation_id, tier=tier, model=model, audit_before=entries
+            )
+        except actions.ActionRefused as refused:
+            # Rolled back with the refusal: the router's events are written when it stops.
+            self.pending_audit[:0] = entries
+            raise TakenOver from refused
+
+    def release_if_streamed(self, streamed: bool) -> None:
+        if streamed:
+            # That reserved seq now holds a stored answer (whole or interrupted); whatever
+            # comes next takes a new one.
+            self.reserved = None
+
+    async def release_spend(self) -> None:
+        """Give back a reservation no booking settled (the answer stopped before it)."""
+        spend, self.spend = self.spend, None
+        if spend is not None:
+            await after_stream(release_call)(spend)

@@ -1,0 +1,110 @@
+"""Before any model: the customer's message, its language, the intent rules, the knowledge
+base's passages and the router's first decision, each audited; run in one trip to the
+conversation's database thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from routing import reasons
+from routing.classifier import IntentReading, read_intent
+from routing.policy import Decision, Signals, decide
+from routing.providers import Passage, Provider
+from routing.signals import negative_sentiment, repeat_count, said_not_helpful
+from support.knowledge.help_centre import system_prompts
+from support.knowledge.search import search_passages
+
+from .answer_context import Context, customer_language, load_context
+from .answer_run import AnswerRun
+from .billing import tier_blocked
+from .models import Tier
+
+
+@dataclass(frozen=True)
+class Prepared:
+    context: Context
+    passages: list[Passage]
+    signals: Signals
+    decision: Decision
+
+
+def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
+    """Everything before the first decision: the conversation, the rules, the passages, the
+    decision and whether its tier may be called; None when the AI owes no answer.
+
+    The answer's seq is not reserved here but in a trip of its own right before the model
+    call: a handoff that lands while the answer is prepared must still stop the model."""
+    context = load_context(run.conversation_id, run.customer_seq)
+    if context is None:
+        return None
+    run.group = context.conversation.group_name
+    context.language = customer_language(context)
+    reading = read_intent(context.question)
+    passages = (
+        search_passages(context.question, language=context.language)
+        if reading.match is None
+        else []
+    )
+    if provider.name != "local":
+        run.prompts = system_prompts()
+    signals, decision = first_decision(run, provider, context, reading, passages)
+    run.blocked_tiers[signals.tier] = tier_blocked(signals.tier, provider.name)
+    return Prepared(context, passages, signals, decision)
+
+
+def first_decision(
+    run: AnswerRun,
+    provider: Provider,
+    context: Context,
+    reading: IntentReading,
+    passages: list[Passage],
+) -> tuple[Signals, Decision]:
+    run.note("routing.rules", "router", _rules_data(reading))
+    if reading.match is None:
+        run.note("routing.retrieval", "router", _retrieval_data(passages, context.language))
+    intent = reading.match
+    signals = Signals(
+        tier="strong" if context.conversation.tier == Tier.STRONG else "fast",
+        single_tier=provider.name == "local",
+        rule_intent=intent.reason if intent else None,
+        top_retrieval_score=passages[0].score if passages else 0.0,
+        repeated_question_count=repeat_count(context.question, context.earlier_questions),
+        said_not_helpful=said_not_helpful(context.question),
+        negative_sentiment=negative_sentiment(context.question),
+        customer_turns=context.customer_turns,
+    )
+    decision = decide(signals, run.thresholds)
+    budget = settings.LADDER_CONVERSATION_TOKEN_BUDGET
+    if decision.action != "handoff" and context.conversation.model_tokens >= budget:
+        run.note(
+            "limit.token_budget",
+            "system",
+            {"model_tokens": context.conversation.model_tokens, "budget": budget},
+        )
+        decision = Decision("handoff", "human", reasons.PROVIDER_ERROR, {"limit": "token_budget"})
+    run.note("routing.decision", "router", decision.as_audit())
+    return signals, decision
+
+
+def _rules_data(reading: IntentReading) -> dict[str, Any]:
+    intent = reading.match
+    return {
+        "matched": intent is not None,
+        "rule": intent.rule if intent else None,
+        "reason": intent.reason if intent else None,
+        "words": list(intent.words) if intent else [],
+        "source": reading.source,
+        "classifier_probability": reading.human_probability,
+        "kept_by_rule": reading.kept_by_rule,
+    }
+
+
+def _retrieval_data(passages: list[Passage], language: str) -> dict[str, Any]:
+    return {
+        "articles": [{"id": p.article_id, "score": round(p.score, 4)} for p in passages],
+        "top_score": round(passages[0].score, 4) if passages else 0.0,
+        "language": language,
+    }

@@ -1,0 +1,97 @@
+"""The chat's hot-path reads and writes by name: each plain statement (rows.py) that a message
+or an answer runs is a function here, so no other module writes WHERE, ORDER BY or LIMIT."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+
+from .ledger_models import DailySpend
+from .models import AuditLedger, Conversation, Message, MessageState, Role
+from .rows import add_to_columns, matching, select_instance, select_values
+
+
+def conversation_row(conversation_id: int, *, for_update: bool = False) -> Conversation | None:
+    """The conversation (every column), locked until the transaction ends with `for_update`."""
+    return select_instance(Conversation, "id = %s", [conversation_id], for_update=for_update)
+
+
+def message_row(message_id: int) -> Message | None:
+    return select_instance(Message, "id = %s", [message_id])
+
+
+def client_id_stored(conversation_id: int, client_id: str) -> bool:
+    """Whether the conversation already holds a customer message sent with `client_id`."""
+    return bool(
+        select_values(
+            Message,
+            ("id",),
+            "conversation_id = %s AND client_id = %s",
+            [conversation_id, client_id],
+        )
+    )
+
+
+def question_and_later_reply(conversation_id: int, seq: int) -> list[tuple[int, str, str]]:
+    """(seq, role, text) of the message at `seq` and of the first finished reply after it, if
+    any (a resumed answer may have raced the first one), in one statement."""
+    return [
+        (row[0], row[1], row[2])
+        for row in select_values(
+            Message,
+            ("seq", "role", "text"),
+            "conversation_id = %s AND (seq = %s OR (seq > %s AND state = %s AND role <> %s))",
+            [conversation_id, seq, seq, MessageState.COMPLETE, Role.CUSTOMER],
+            suffix=" ORDER BY seq LIMIT 2",
+        )
+    ]
+
+
+def turns_before(conversation_id: int, seq: int, limit: int) -> list[tuple[str, str, str]]:
+    """(role, text, author) of the last `limit` messages the customer saw before `seq`, oldest
+    first: no internal notes, no system notices, no answer still streaming."""
+    rows: list[tuple[Any, ...]] = select_values(
+        Message,
+        ("role", "text", "author"),
+        "conversation_id = %s AND seq < %s AND internal = %s AND role <> %s AND state <> %s",
+        [conversation_id, seq, False, Role.SYSTEM, MessageState.STREAMING],
+        suffix=f" ORDER BY seq DESC LIMIT {int(limit)}",
+    )
+    return [(row[0], row[1], row[2]) for row in reversed(rows)]
+
+
+def add_model_tokens(conversation_id: int, tokens: int) -> None:
+    """Count a model call's tokens against the conversation's token budget."""
+    add_to_columns(Conversation, {"id": conversation_id}, model_tokens=tokens)
+
+
+def audit_ledger_row(*, for_update: bool = False) -> AuditLedger | None:
+    """The site-wide audit ledger (its one row)."""
+    return select_instance(AuditLedger, "id = %s", [1], for_update=for_update)
+
+
+def day_spend_usd(day: date, tier: str) -> Decimal | None:
+    """What the tier spent on `day`, if it has a row."""
+    where, params = matching(DailySpend, {"day": day, "tier": tier})
+    rows = select_values(DailySpend, ("cost_usd",), where, params)
+    return rows[0][0] if rows else None
+
+
+def reserve_within_cap(
+    model: type[Model], lookup: dict[str, Any], amount_usd: Decimal, cap_usd: Decimal
+) -> bool:
+    """Add `amount_usd` to the budget row's reservations if its spend and reservations stay
+    within `cap_usd`; False when they would not (or there is no row)."""
+    return bool(
+        add_to_columns(
+            model,
+            lookup,
+            # Both sides as arithmetic: SQLite compares a bound number as text otherwise.
+            condition="cost_usd + reserved_usd + %s - %s <= 0",
+            condition_params=[amount_usd, cap_usd],
+            reserved_usd=amount_usd,
+        )
+    )
