@@ -6,7 +6,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from support.conversations import agent_actions, answer_tasks
+from support.conversations.answer_run import AnswerRun
 from support.conversations.audit import verify_chain
+from support.conversations.handoff import request_person
 from support.conversations.models import AuditEvent, Conversation, Message
 from tests.support.conversations.chat import open_chat, send_message
 
@@ -65,13 +67,21 @@ async def test_no_model_is_called_after_a_handoff_that_lands_mid_answer(demo_kb,
 
 
 async def test_the_routers_decision_is_audited_even_when_a_handoff_stops_the_model(
-    demo_kb, settings
+    demo_kb, settings, monkeypatch
 ):
     # The reservation refused under the row lock rolls back; the decision must still be kept.
+    # The customer's "talk to a person" lands after the router decided and before the answer
+    # reserves its seq (a frame racing the answer could land before the decision instead).
     settings.LADDER_LOCAL_CHUNK_PAUSE_MS = 0
+    reserve = AnswerRun.reserve
+
+    async def person_first(run: AnswerRun, tier: str, model: str) -> Message:
+        await request_person(run.conversation_id)
+        return await reserve(run, tier, model)
+
+    monkeypatch.setattr(AnswerRun, "reserve", person_first)
     socket, welcome = await open_chat()
     await send_message(socket, "How long does shipping take?")
-    await socket.send_json_to({"type": "handoff"})
     await answer_tasks.wait_for_answers()
 
     @database_sync_to_async
@@ -82,5 +92,7 @@ async def test_the_routers_decision_is_audited_even_when_a_handoff_stops_the_mod
 
     kinds, problems = await story()
     assert "routing.decision" in kinds
+    assert "handoff" in kinds
+    assert "model.call" not in kinds[kinds.index("handoff") :]
     assert problems == []
     await socket.disconnect()
