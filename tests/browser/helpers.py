@@ -31,3 +31,16 @@ def log_in(browser: Any, base_url: str, username: str, password: str, next_url: 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     return page
+
+
+def settled[T](page: Any, read: Callable[[], T], expected: T, timeout_ms: int = 10_000) -> T:
+    """What `read` returns once it equals `expected`, or its last reading when `timeout_ms`
+    passes: the widget shows some actions (a rating) as soon as it sends them, before the
+    server has stored them."""
+    value = read()
+    for _ in range(timeout_ms // 100):
+        if value == expected:
+            break
+        page.wait_for_timeout(100)
+        value = read()
+    return value

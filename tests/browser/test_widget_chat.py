@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from support.conversations.models import Conversation, Message
+from tests.browser.helpers import settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT_MS = 15_000
@@ -363,8 +364,12 @@ def test_yes_that_solved_it_resolves_the_conversation_and_asks_for_a_rating(live
     expect(log.get_by_role("button", name="Yes, that solved it")).to_have_count(0)
     log.get_by_role("button", name="5 out of 5").click()
     expect(log).to_contain_text("Thank you for rating us 5 out of 5.")
-    conversation = Conversation.objects.get()
-    assert (conversation.status, conversation.rating_score) == ("resolved", 5)
+
+    def stored() -> tuple[str, int | None]:
+        conversation = Conversation.objects.get()
+        return conversation.status, conversation.rating_score
+
+    assert settled(page, stored, ("resolved", 5)) == ("resolved", 5)
 
 
 def test_the_solved_question_goes_away_when_the_customer_asks_again(live_daphne, browser):
