@@ -402,5 +402,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"ladder": {"level": env.str("LOG_LEVEL", default="INFO")}},
+    "loggers": {
+        "ladder": {"level": env.str("LOG_LEVEL", default="INFO")},
+        # channels_redis says only one thing at INFO: a group event it dropped because a
+        # process's queue was full (a process falling behind). Worth seeing.
+        "channels_redis": {"level": "INFO"},
+    },
 }
