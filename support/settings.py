@@ -310,6 +310,9 @@ LADDER_MIN_CACHEABLE_TOKENS = parse_min_cacheable_tokens(
 # Streaming: deltas are gathered and sent every this many ms (or at this many characters).
 LADDER_DELTA_FLUSH_MS = env.int("LADDER_DELTA_FLUSH_MS", default=40)
 LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
+# A customer socket waiting on an answer that hears nothing for this long reads the stored
+# messages it lacks (a shared channel layer drops events when a process falls behind).
+LADDER_RELAY_SILENCE_S = env.float("LADDER_RELAY_SILENCE_S", default=5.0)
 # Database threads for conversations' work (0: one on SQLite, four on PostgreSQL).
 LADDER_CONVERSATION_DB_THREADS = env.int("LADDER_CONVERSATION_DB_THREADS", default=0)
 # An answer still "streaming" this long after its last write belongs to a process that died.
@@ -399,5 +402,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"ladder": {"level": env.str("LOG_LEVEL", default="INFO")}},
+    "loggers": {
+        "ladder": {"level": env.str("LOG_LEVEL", default="INFO")},
+        # channels_redis says only one thing at INFO: a group event it dropped because a
+        # process's queue was full (a process falling behind). Worth seeing.
+        "channels_redis": {"level": "INFO"},
+    },
 }

@@ -24,6 +24,7 @@ from . import (
     housekeeping,
     identity,
     recovery,
+    statements,
     typing_indicators,
     writer,
 )
@@ -54,7 +55,7 @@ from .limits import (
     parse_networks,
 )
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
-from .streaming import StreamRelay
+from .streaming import StoredTail, StreamRelay
 from .tokens import TokenRefused, check_token_for, make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
@@ -69,14 +70,9 @@ MAX_IDENTIFY_PER_SOCKET = 10
 OPEN_SOCKETS = SocketCounter()
 
 
-def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
-    """The stored messages after last_seq as `message` frames; an email follow-up offer keeps
-    its `offer`, so a widget that resumes elsewhere still shows the address field."""
-    messages = list(
-        Message.objects.filter(conversation_id=conversation_id, seq__gt=last_seq, internal=False)
-        .exclude(state=MessageState.STREAMING)
-        .order_by("seq")
-    )
+def _as_frames(conversation_id: int, messages: list[Message]) -> list[dict[str, Any]]:
+    """Stored messages as `message` frames; an email follow-up offer keeps its `offer`, so a
+    widget that resumes elsewhere still shows the address field."""
     offered: set[int] = set()
     if any(m.role == Role.SYSTEM for m in messages):
         offered = {
@@ -88,6 +84,37 @@ def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
     return [
         {**m.as_frame(), "offer": "email"} if m.seq in offered else m.as_frame() for m in messages
     ]
+
+
+def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
+    """The stored messages after last_seq as `message` frames."""
+    return _as_frames(
+        conversation_id,
+        [
+            m
+            for m in statements.visible_messages_from(conversation_id, last_seq + 1)
+            if m.state != MessageState.STREAMING
+        ],
+    )
+
+
+def _stored_from(conversation_id: int, seq: int) -> StoredTail:
+    """What a socket that has everything up to `seq` lacks, and whether an answer is owed."""
+    messages = statements.visible_messages_from(conversation_id, seq)
+    conversation = statements.conversation_row(conversation_id)
+    stored = [m for m in messages if m.seq > seq and m.state != MessageState.STREAMING]
+    streaming = any(m.state == MessageState.STREAMING for m in messages)
+    last_is_customers = bool(messages) and messages[-1].role == Role.CUSTOMER
+    return StoredTail(
+        frames=_as_frames(conversation_id, stored),
+        reply_owed=conversation is not None
+        and conversation.status == Status.AI
+        and (streaming or last_is_customers),
+    )
+
+
+async def _read_stored(conversation_id: int, seq: int) -> StoredTail:
+    return await in_conversation(conversation_id, _stored_from)(conversation_id, seq)
 
 
 def _last_seq_ahead(conversation_last_seq: int) -> FrameRefused:
@@ -126,7 +153,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         # What this socket was sent: each message once, streamed answers as far as they went.
-        self.relay = StreamRelay(self.send_frame, self.channel_layer, self.channel_name)
+        self.relay = StreamRelay(
+            self.send_frame, self.channel_layer, self.channel_name, _read_stored
+        )
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
         # Limits count by this: the address, or an IPv6 address's /64.
@@ -195,8 +224,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.counted = False
 
     async def release(self) -> None:
-        """Free the socket's slot, timer and group; safe to call more than once."""
+        """Free the socket's slot, timers and group; safe to call more than once."""
         self.release_slot()
+        relay = getattr(self, "relay", None)
+        if relay is not None:
+            relay.close()
         deadline = getattr(self, "hello_deadline", None)
         if deadline is not None:
             deadline.cancel()
@@ -269,6 +301,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         await self.send_frame(self.welcome(conversation, history, frame.language))
         await self.relay.join(conversation.pk, frame.last_seq, history)
+        if frame.token is not None and conversation.status == Status.AI:
+            # An answer may be under way: if its events never come, the relay reads it.
+            self.relay.expect_reply()
         if frame.token is not None:
             # Only a resumed conversation can owe an answer from a process that died.
             await recovery.resume_unanswered(conversation.pk)
@@ -327,6 +362,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # An active visitor's token never runs out: it is replaced before half its time.
             await self.send_frame({"type": "token", "token": self.fresh_token()})
         if stored.created and stored.conversation.status == "ai":
+            self.relay.expect_reply()
             answer_tasks.schedule_answer(
                 self.conversation.pk, stored.message.seq, acked_at, self.client_key
             )

@@ -137,11 +137,22 @@ def select_instance[M: models.Model](
     model: type[M], where: str, params: Sequence[Any], *, for_update: bool = False
 ) -> M | None:
     """The first row matching `where` as a model instance (every concrete field loaded)."""
+    found = select_instances(model, where, params, suffix=" LIMIT 1", for_update=for_update)
+    return found[0] if found else None
+
+
+def select_instances[M: models.Model](
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    suffix: str = "",
+    for_update: bool = False,
+) -> list[M]:
+    """The rows matching `where` as model instances (every concrete field loaded)."""
     names, attnames = _concrete_names(model)
-    rows = select_values(model, names, where, params, suffix=" LIMIT 1", for_update=for_update)
-    if not rows:
-        return None
-    return model.from_db(connection.alias, list(attnames), rows[0])
+    rows = select_values(model, names, where, params, suffix=suffix, for_update=for_update)
+    return [model.from_db(connection.alias, list(attnames), row) for row in rows]
 
 
 def matching(model: type[models.Model], match: Mapping[str, Any]) -> tuple[str, list[Any]]:

@@ -11,7 +11,7 @@ from django.db.models import Model
 
 from .ledger_models import DailySpend
 from .models import AuditLedger, Conversation, Message, MessageState, Role
-from .rows import add_to_columns, matching, select_instance, select_values
+from .rows import add_to_columns, matching, select_instance, select_instances, select_values
 
 
 def conversation_row(conversation_id: int, *, for_update: bool = False) -> Conversation | None:
@@ -21,6 +21,17 @@ def conversation_row(conversation_id: int, *, for_update: bool = False) -> Conve
 
 def message_row(message_id: int) -> Message | None:
     return select_instance(Message, "id = %s", [message_id])
+
+
+def visible_messages_from(conversation_id: int, seq: int) -> list[Message]:
+    """The messages from `seq` on that the customer sees or will see (no internal notes), in
+    order, answers still streaming included."""
+    return select_instances(
+        Message,
+        "conversation_id = %s AND seq >= %s AND internal = %s",
+        [conversation_id, seq, False],
+        suffix=" ORDER BY seq",
+    )
 
 
 def client_id_stored(conversation_id: int, client_id: str) -> bool:
