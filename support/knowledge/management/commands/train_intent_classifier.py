@@ -31,6 +31,8 @@ DEFAULT_JSONL = (
     DATA / "routing_multilingual_tuning_2.jsonl",
     DATA / "routing_training.jsonl",
     DATA / "routing_training_2.jsonl",
+    DATA / "routing_multilingual_tuning_3.jsonl",
+    DATA / "routing_training_3.jsonl",
 )
 # Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
 # ones are left out as ``evaluate_routing`` leaves them out.
