@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from routing import classifier, reasons
 from routing.classifier import ANSWER
 from routing.intents import detect_intent
+from support.knowledge import evaluation as answers_evaluation
 from support.knowledge import routing_evaluation as evaluation
 from support.knowledge.demo_questions import DEMO_QUESTIONS
 
@@ -33,6 +34,13 @@ DEFAULT_JSONL = (
     DATA / "routing_training_2.jsonl",
     DATA / "routing_multilingual_tuning_3.jsonl",
     DATA / "routing_training_3.jsonl",
+)
+# The multilingual answer sets (``evaluate_answers``' format) tuned on: a question an article
+# answers is a question for the bot ("the buckle arrived broken", "why do you keep my data").
+ANSWER_FILES = (
+    DATA / "answers_multilingual_tuning.jsonl",
+    DATA / "answers_multilingual_tuning_2.jsonl",
+    DATA / "answers_multilingual_tuning_3.jsonl",
 )
 # Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
 # ones are left out as ``evaluate_routing`` leaves them out.
@@ -82,6 +90,18 @@ def kb_examples() -> list[tuple[str, str]]:
     ]
 
 
+def answers_examples(path: Path) -> list[tuple[str, str]]:
+    """The questions of an answer set that an article answers, as questions for the bot; those
+    a rule sends to a person are left out (the rules keep the first word)."""
+    if "holdout" in path.name or "heldout" in path.name:
+        raise CommandError(f"{path.name} is held out for measuring; it is never trained on")
+    return [
+        (question.text, ANSWER)
+        for question in answers_evaluation.load_questions(path)
+        if question.articles and detect_intent(question.text) is None
+    ]
+
+
 class Command(BaseCommand):
     help = (
         "Train the intent classifier (character n-grams, logistic regression) on the shipped "
@@ -101,7 +121,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-kb-questions",
             action="store_true",
-            help="leave out the demo help centre's example questions (questions for the bot)",
+            help="leave out the demo help centre's example questions and the answer sets' "
+            "questions (questions for the bot)",
         )
         parser.add_argument(
             "--jsonl",
@@ -139,7 +160,9 @@ class Command(BaseCommand):
                 examples += jsonl_examples(path)
             if not options["no_kb_questions"]:
                 examples += kb_examples()
-        except evaluation.RoutingDataError as error:
+                for path in ANSWER_FILES:
+                    examples += answers_examples(path)
+        except (evaluation.RoutingDataError, answers_evaluation.AnswersDataError) as error:
             raise CommandError(str(error)) from None
         except OSError as error:
             raise CommandError(f"cannot read the training data: {error}") from None
@@ -159,7 +182,11 @@ class Command(BaseCommand):
             )
         about = {
             "trained_on": [path.name for path in files]
-            + ([] if options["no_kb_questions"] else ["demo_questions.py"]),
+            + (
+                []
+                if options["no_kb_questions"]
+                else ["demo_questions.py", *(path.name for path in ANSWER_FILES)]
+            ),
             "examples": dict(counts),
             "cross_validation": figures,
         }
