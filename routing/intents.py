@@ -649,7 +649,9 @@ _CANCEL_IMPERATIVE = _one_of(
     cancelem cancele_por_favor anulem
     """
 )
-_ORDER_DETERMINER = _one_of("my the this our that mi el mis ma la mes meine die unsere a minha meu o")
+_ORDER_DETERMINER = _one_of(
+    "my the this our that mi el mis ma la mes meine die unsere a minha meu o"
+)
 _ORDER = _one_of("orders? pedidos? compras? commandes? bestellung\\w* encomendas?")
 # Insults to the shop, which no article answers.
 _INSULT = _one_of(

@@ -21,9 +21,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from routing import classifier, reasons
 from routing.classifier import ANSWER
 from routing.intents import detect_intent
+from routing.language import DEFAULT_LANGUAGE, terms
 from support.knowledge import evaluation as answers_evaluation
 from support.knowledge import routing_evaluation as evaluation
 from support.knowledge.demo_questions import DEMO_QUESTIONS
+from support.knowledge.search import CHAT_WORDS_PATH
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 DEFAULT_BITEXT = DATA / "bitext" / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
@@ -42,6 +44,8 @@ ANSWER_FILES = (
     DATA / "answers_multilingual_tuning_2.jsonl",
     DATA / "answers_multilingual_tuning_3.jsonl",
 )
+# A stem is a chat word when this many training messages in its language use it.
+CHAT_WORD_MIN_MESSAGES = 2
 # Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
 # ones are left out as ``evaluate_routing`` leaves them out.
 BITEXT_REASONS = {"contact_human_agent": "customer_request", "complaint": "complaint"}
@@ -90,6 +94,26 @@ def kb_examples() -> list[tuple[str, str]]:
     ]
 
 
+def jsonl_languages(path: Path) -> list[tuple[str, str]]:
+    """A routing JSONL file's messages as (text, language), English when unlabelled."""
+    with path.open(encoding="utf-8") as handle:
+        lines = [json.loads(line) for line in handle if line.strip()]
+    return [(line["text"], line.get("lang") or DEFAULT_LANGUAGE) for line in lines]
+
+
+def chat_words(messages: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The stems of ordinary customer chat per language: those at least
+    CHAT_WORD_MIN_MESSAGES messages use ("help", "last", "vais"). The knowledge search does not
+    count them as something the help centre lacks when no article uses them."""
+    counts: dict[str, Counter[str]] = {}
+    for text, language in messages:
+        counts.setdefault(language, Counter()).update(set(terms(text, language)))
+    return {
+        language: sorted(t for t, n in found.items() if n >= CHAT_WORD_MIN_MESSAGES)
+        for language, found in sorted(counts.items())
+    }
+
+
 def answers_examples(path: Path) -> list[tuple[str, str]]:
     """The questions of an answer set that an article answers, as questions for the bot; those
     a rule sends to a person are left out (the rules keep the first word)."""
@@ -135,6 +159,12 @@ class Command(BaseCommand):
             "--output", type=Path, default=classifier.MODEL_PATH, help="where to write the model"
         )
         parser.add_argument(
+            "--chat-words-output",
+            type=Path,
+            help="where to write the chat words the knowledge search reads (default: where "
+            "the search reads them, or next to --output when that is given)",
+        )
+        parser.add_argument(
             "--folds", type=int, default=5, help="cross-validation folds for the threshold"
         )
         parser.add_argument(
@@ -156,8 +186,10 @@ class Command(BaseCommand):
             raise CommandError(f"--threshold must be in (0, 1], not {threshold}")
         try:
             examples = [] if not bitext else bitext_examples(bitext[0])
+            messages = [(text, DEFAULT_LANGUAGE) for text, _ in examples]
             for path in options["jsonl"] or DEFAULT_JSONL:
                 examples += jsonl_examples(path)
+                messages += jsonl_languages(path)
             if not options["no_kb_questions"]:
                 examples += kb_examples()
                 for path in ANSWER_FILES:
@@ -196,5 +228,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"wrote {options['output']} ({size // 1024} KB, {len(model.as_json()['vocabulary'])} "
             f"n-grams, threshold {threshold:.2f})"
+        )
+        words = chat_words(messages)
+        chat_words_output = options["chat_words_output"] or (
+            CHAT_WORDS_PATH
+            if options["output"] == classifier.MODEL_PATH
+            else options["output"].with_name("chat_words.json")
+        )
+        chat_words_output.write_text(
+            json.dumps(words, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+        )
+        self.stdout.write(
+            f"wrote {chat_words_output} ("
+            + ", ".join(f"{language} {len(found)}" for language, found in words.items())
+            + " chat words)"
         )
         self.stdout.write(json.dumps({"threshold": threshold, **figures}))
