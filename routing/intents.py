@@ -320,6 +320,11 @@ _NOT_A_REQUEST = (
         devenir travailler_comme emploi recrutez a_que_hora a_que_horas what_time quelle_heure
         werde_ich bewerben bewerbung arbeiten_als (?<!verbunden_)werden
         me_torno me_tornar tornar_me trabalhar_como vaga emprego
+        person_or_an?_(?:bot|robot|machine) persona_o_(?:un_)?(?:bot|robot|maquina)
+        personne_ou_(?:un_)?(?:bot|robot) mensch_oder_(?:ein_)?(?:bot|roboter|maschine)
+        pessoa_ou_(?:um_)?(?:bot|robo|maquina) do_i_(?:need|have)_to faut_il muss_ich
+        if_i_write si_j_ecris si_escribo wenn_ich_(?:\w+_)?schreibe se_eu_escrever
+        outside_(?:your_|the_)?(?:chat_|opening_|business_)?hours when_does
         """
     )
     + r"\b"
@@ -634,6 +639,47 @@ _UNACCEPTABLE = _one_of(
     inakzeptabel unverschamt\w* unzumutbar frechheit inaceitavel um_absurdo un_absurdo
     """
 )
+# Telling us to cancel an order: the polite and plural imperatives, "please cancel".
+_CANCEL_IMPERATIVE = _one_of(
+    r"""
+    please_cancel pls_cancel plz_cancel kindly_cancel cancel_(?=\w+_order_(?:number_|no_|nr_)?\d)
+    cancelen cancele anulen anule por_favor_cancel\w* por_favor_anul\w*
+    annulez annuler_s_il_vous_plait merci_d_annuler
+    stornieren_sie storniert storniere_bitte stornieren_bitte bitte_stornieren
+    cancelem cancele_por_favor anulem
+    """
+)
+_ORDER_DETERMINER = _one_of(
+    "my the this our that mi el mis ma la mes meine die unsere a minha meu o"
+)
+_ORDER = _one_of("orders? pedidos? compras? commandes? bestellung\\w* encomendas?")
+# Insults to the shop, which no article answers.
+_INSULT = _one_of(
+    r"""
+    worst_service worst_company worst_shop worst_store useless_company rip_off scam(?:mers)?
+    peor_servicio peor_tienda una_estafa estafadores una_verguenza
+    pire_service pire_boutique arnaque\w* nuls?_a_chier foutage_de_gueule
+    saftladen schlechtester_service abzocke\w* drecksladen
+    pior_servico pior_loja uma_vergonha palhacada golpe
+    """
+)
+# Something that failed before and failed again.
+_AGAIN = _one_of(
+    r"""
+    again also_arrived yet_again once_again third_time fourth_time second_time
+    otra_vez de_nuevo tercera_vez encore_une_fois a_nouveau de_nouveau troisieme_fois
+    schon_wieder wieder_mal erneut zum_dritten_mal outra_vez de_novo novamente terceira_vez
+    """
+)
+_FAILED = _one_of(
+    r"""
+    ripped broken torn damaged wrong_size wrong_item wrong_colou?r never_arrived
+    roto rota rotos rotas talla_equivocada equivocad[oa] danad[oa]
+    dechire\w* casse\w* abime\w* mauvaise_taille
+    falsche\w*_grosse falsch\w* kaputt\w* beschadigt\w* zerrissen\w*
+    rasgad[oa] quebrad[oa] tamanho_errado errad[oa]
+    """
+)
 _IS_THERE_PERSON = _one_of(
     r"""
     humans? person people agents? supervisor manager humanos? personas? pessoas? atendentes?
@@ -732,6 +778,14 @@ _RULES: tuple[_Rule, ...] = (
         unless=_NOT_A_SUBSCRIPTION,
     ),
     _rule("cancellation.leaving", reasons.CANCELLATION, rf"\b{_LEAVING}\b"),
+    # ... and an order the customer tells us to cancel (an imperative or "please"), which
+    # takes a person; asking how or until when one can cancel stays with the bot.
+    _rule(
+        "cancellation.cancel_this_order",
+        reasons.CANCELLATION,
+        rf"\b{_CANCEL_IMPERATIVE} (?:{_ORDER_DETERMINER} ){{0,2}}{_ORDER}\b",
+        rf"\b{_ORDER_DETERMINER} {_ORDER} (?:\w+ ){{0,2}}(?:stornieren sie|bitte stornieren)\b",
+    ),
     # complaint: filing one, following one up, or calling the service unacceptable.
     _rule("complaint.complaint", reasons.COMPLAINT, rf"\b{_COMPLAINT}\b", unless=_NOT_A_COMPLAINT),
     _rule(
@@ -743,6 +797,13 @@ _RULES: tuple[_Rule, ...] = (
         unless=_NOT_A_COMPLAINT_CLAIM,
     ),
     _rule("complaint.unacceptable", reasons.COMPLAINT, rf"\b{_UNACCEPTABLE}\b"),
+    _rule("complaint.insult", reasons.COMPLAINT, rf"\b{_INSULT}\b"),
+    _rule(
+        "complaint.failed_again",
+        reasons.COMPLAINT,
+        rf"\b{_AGAIN} {_gap(4)}{_FAILED}\b",
+        rf"\b{_FAILED} {_gap(4)}{_AGAIN}\b",
+    ),
     # customer_request: asking for a person, in so many words.
     _rule(
         "customer_request.reach_person",

@@ -20,6 +20,9 @@ class Passage:
     language: str = ""
     slug: str = ""
     matched_by: str = ""
+    # The share of the question's weight in words no article knows that are no ordinary chat
+    # words ("student" in "student discount"): what the knowledge base does not cover.
+    uncovered: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ MODEL_NAME = "local"
 # How far ahead of the next article the best one must score to be answered with; see
 # docs/answers.md for how it and LADDER_LOCAL_CONFIDENCE_THRESHOLD were measured.
 MIN_MARGIN = 0.1
+# A question whose words no article knows carry this share of its weight asks about something
+# the help centre does not cover ("do you have a student discount" and the promo-codes
+# article), unless the match is this strong; see docs/answers.md.
+MAX_UNCOVERED = 0.3
+UNCOVERED_MIN_SCORE = 0.7
 # (lead-in, link to the article) per language; {title} and {url} are filled in.
 PHRASES = {
     "en": ("Here is what I can tell you:", "More in our article [{title}]({url})."),
@@ -54,6 +59,9 @@ class LocalProvider:
         runner_up = request.passages[1].score if len(request.passages) > 1 else 0.0
         if best.score - runner_up < self.min_margin:
             # Two articles answer about equally well: not sure which one the customer means.
+            return f"[[ladder confidence={confidence} answered=no intent=none]]\n"
+        if best.uncovered >= MAX_UNCOVERED and best.score < UNCOVERED_MIN_SCORE:
+            # Part of the question names what no article talks about.
             return f"[[ladder confidence={confidence} answered=no intent=none]]\n"
         lead_in, more = PHRASES.get(best.language, PHRASES["en"])
         answer = f"{lead_in}\n\n{best.text}"

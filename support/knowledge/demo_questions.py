@@ -1004,3 +1004,81 @@ _DETAIL_QUESTIONS: dict[str, dict[str, tuple[str, ...]]] = {
 for _language, _by_slug in _DETAIL_QUESTIONS.items():
     for _slug, _questions in _by_slug.items():
         DEMO_QUESTIONS[_language][_slug] = DEMO_QUESTIONS[_language].get(_slug, ()) + _questions
+
+# Questions that tell neighbouring articles apart (a bigger size is an exchange, not the size
+# guide; a missing tracking number is tracking, not the order confirmation; a parcel stuck in
+# transit is a delay, even when the customer asks for the money back).
+_NEIGHBOUR_QUESTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "exchanges": ("These shoes are too small, can I swap them for a bigger size?",),
+        "tracking-an-order": ("I never received a tracking number for my order",),
+        "delayed-parcel": ("The tracking hasn't moved for days, will you resend it or refund me?",),
+        "shipping-costs": ("How much is express shipping?",),
+        "newsletter": ("How do I sign up for your newsletter?",),
+        "international-shipping": ("How long does an international delivery take?",),
+        "refund-timing": ("When will I get my refund?", "How long does the refund take?"),
+        "how-to-return": ("How do I send an item back, and who pays the postage?",),
+        "size-guide": ("I'm between two sizes, which one should I pick?",),
+    },
+    "es": {
+        "exchanges": ("Me queda pequeño, ¿puedo cambiarlo por una talla más grande?",),
+        "tracking-an-order": ("No he recibido el número de seguimiento de mi pedido",),
+        "delayed-parcel": (
+            "El seguimiento no se mueve desde hace días, ¿me lo reenviáis o me devolvéis "
+            "el dinero?",
+        ),
+        "shipping-costs": ("¿Cuánto cuesta el envío exprés?",),
+        "newsletter": ("¿Cómo me suscribo a vuestro boletín?",),
+        "international-shipping": ("¿Cuánto tarda un envío internacional?",),
+        "refund-timing": ("¿Cuándo recibo el reembolso?", "¿Cuánto tarda el reembolso?"),
+        "how-to-return": ("¿Cómo os devuelvo un artículo y quién paga el envío?",),
+        "size-guide": ("Estoy entre dos tallas, ¿cuál elijo?",),
+    },
+    "fr": {
+        "exchanges": ("C'est trop petit, je peux l'échanger contre une taille plus grande ?",),
+        "tracking-an-order": ("Je n'ai pas reçu de numéro de suivi pour ma commande",),
+        "delayed-parcel": (
+            "Le suivi ne bouge plus depuis plusieurs jours, vous renvoyez le colis ou vous "
+            "me remboursez ?",
+        ),
+        "shipping-costs": ("Combien coûte la livraison express ?",),
+        "newsletter": ("Comment m'abonner à votre newsletter ?",),
+        "international-shipping": ("Combien de temps prend une livraison internationale ?",),
+        "refund-timing": (
+            "Quand vais-je recevoir mon remboursement ?",
+            "Quel est le délai de remboursement ?",
+        ),
+        "how-to-return": ("Comment vous renvoyer un article, et qui paie le port ?",),
+        "size-guide": ("J'hésite entre deux tailles, laquelle choisir ?",),
+    },
+    "de": {
+        "exchanges": ("Zu klein, kann ich es gegen eine größere Größe tauschen?",),
+        "tracking-an-order": ("Ich habe keine Sendungsnummer für meine Bestellung bekommen",),
+        "delayed-parcel": (
+            "Die Sendungsverfolgung bewegt sich seit Tagen nicht, schickt ihr neu oder "
+            "erstattet ihr?",
+        ),
+        "shipping-costs": ("Was kostet der Expressversand?",),
+        "newsletter": ("Wie melde ich mich für euren Newsletter an?",),
+        "international-shipping": ("Wie lange dauert eine Lieferung ins Ausland?",),
+        "refund-timing": ("Wann bekomme ich mein Geld zurück?", "Wie lange dauert die Erstattung?"),
+        "how-to-return": ("Wie schicke ich einen Artikel zurück und wer zahlt das Porto?",),
+        "size-guide": ("Ich liege zwischen zwei Größen, welche soll ich nehmen?",),
+    },
+    "pt": {
+        "exchanges": ("Ficou pequeno, posso trocar por um tamanho maior?",),
+        "tracking-an-order": ("Não recebi o código de rastreio do meu pedido",),
+        "delayed-parcel": (
+            "O rastreio está parado há dias, vocês reenviam ou me devolvem o dinheiro?",
+        ),
+        "shipping-costs": ("Quanto custa o frete expresso?",),
+        "newsletter": ("Como me inscrevo na newsletter de vocês?",),
+        "international-shipping": ("Quanto tempo demora uma entrega para outro país?",),
+        "refund-timing": ("Quando recebo meu reembolso?", "Quanto tempo leva o reembolso?"),
+        "how-to-return": ("Como devolvo um produto e quem paga o frete?",),
+        "size-guide": ("Estou entre dois tamanhos, qual devo escolher?",),
+    },
+}
+for _language, _by_slug in _NEIGHBOUR_QUESTIONS.items():
+    for _slug, _questions in _by_slug.items():
+        DEMO_QUESTIONS[_language][_slug] = DEMO_QUESTIONS[_language].get(_slug, ()) + _questions

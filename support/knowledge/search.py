@@ -12,18 +12,21 @@ docs/answers.md).
 from __future__ import annotations
 
 import bisect
+import functools
+import json
 import math
 import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from routing.language import DEFAULT_LANGUAGE, detect_language, terms
+from routing.language import DEFAULT_LANGUAGE, detect_language, stop_words, terms
 from routing.providers.base import Passage
 
 from .index import ENTRY_TABLE, FTS5_TABLE, PG_DOCUMENT, passages_of
@@ -57,6 +60,12 @@ OTHER_LANGUAGE_SHARE = 0.8
 # A question word read as the index's closest spelling weighs this share of its weight: the
 # correction may be another word ("verkauft" for "gekauft").
 TYPO_WEIGHT_SHARE = 0.6
+
+# Words of ordinary customer chat per language ("help", "last", "vais", "geht"): stems seen in
+# the shipped conversation data, written by `manage.py train_intent_classifier`. A question word
+# that no article uses and that is no chat word names something the help centre does not cover
+# ("student discount", "gift wrap", "Preisabgleich").
+CHAT_WORDS_PATH = Path(__file__).with_name("chat_words.json")
 
 # Order numbers, dates, prices and codes (NW-55501, 4.95, 2pm) name a case, not a topic.
 _CHUNK_WITH_DIGIT_RE = re.compile(r"\S*\d\S*")
@@ -160,6 +169,34 @@ def typo_variant(term: str, languages: tuple[str, ...], known: Vocabulary) -> fr
         if match is not None:
             return frozenset({match[0]})
     return frozenset()
+
+
+@functools.cache
+def chat_words() -> dict[str, frozenset[str]]:
+    """The chat words per language (empty when the file is missing: every unknown word counts)."""
+    try:
+        loaded = json.loads(CHAT_WORDS_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {language: frozenset(words) for language, words in loaded.items()}
+
+
+def uncovered_share(
+    weights: dict[str, float], stand_for: dict[str, frozenset[str]], language: str
+) -> float:
+    """The share of the question's weight carried by words the help centre does not know in
+    any language, cannot read as a typo, and that are no chat words: what no article covers."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    chat = chat_words()
+    known = chat.get(language, frozenset()) | chat.get(DEFAULT_LANGUAGE, frozenset())
+    # A stop word's stem ("where" of "wheres") is a chat word too.
+    stops = stop_words(language) | stop_words(DEFAULT_LANGUAGE)
+    missing = [
+        t for t, found in stand_for.items() if not found and t not in known and t not in stops
+    ]
+    return sum(weights[t] for t in missing) / total
 
 
 def question_terms(question: str, language: str) -> list[str]:
@@ -351,6 +388,7 @@ def search_passages(
     ranked = [match for match in ranked if match.score > 0][:limit]
     if not ranked:
         return []
+    uncovered = round(uncovered_share(weights, stand_for, language), 4)
     versions = _answer_versions([m.article_id for m in ranked], language)
     passages = []
     for match in ranked:
@@ -370,6 +408,7 @@ def search_passages(
                 language=answer_language,
                 slug=slug,
                 matched_by=match.matched_by,
+                uncovered=uncovered,
             )
         )
     return passages

@@ -158,6 +158,9 @@ def test_training_command_writes_a_model_the_router_can_read(tmp_path: Path) -> 
     model = load_model(output)
     assert model is not None
     assert model.threshold == 0.6
+    # The chat words go next to the model, not over the shipped ones.
+    chat_words = json.loads((tmp_path / "chat_words.json").read_text(encoding="utf-8"))
+    assert all(isinstance(words, list) for words in chat_words.values())
     assert json.loads(out.getvalue().strip().splitlines()[-1])["threshold"] == 0.6
 
 

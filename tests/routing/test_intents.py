@@ -208,3 +208,41 @@ def test_an_intent_match_cannot_be_changed() -> None:
     assert match is not None
     with pytest.raises(dataclasses.FrozenInstanceError):
         match.reason = reasons.COMPLAINT  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("Please cancel order 7731, I bought the wrong colour", reasons.CANCELLATION),
+        ("Cancelen el pedido, me equivoqué", reasons.CANCELLATION),
+        ("Annulez ma commande s'il vous plaît", reasons.CANCELLATION),
+        ("Bitte stornieren Sie die Bestellung", reasons.CANCELLATION),
+        ("Cancelem o meu pedido por favor", reasons.CANCELLATION),
+        ("worst service ever, I'm done", reasons.COMPLAINT),
+        ("Otra vez la talla equivocada", reasons.COMPLAINT),
+        ("Die Jacke ist schon wieder kaputt", reasons.COMPLAINT),
+    ],
+)
+def test_cancel_this_order_insults_and_failing_again_go_to_people(
+    message: str, reason: str
+) -> None:
+    match = detect_intent(message)
+    assert match is not None and match.reason == reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do I cancel my order?",
+        "hasta cuando se puede cancelar un pedido?",
+        "Jusqu'à quand peut-on annuler une commande ?",
+        "bis wann kann man eine bestellung stornieren",
+        "Se eu cancelar o pedido, perco o cupom?",
+        "Is the chat answered by a person or a robot?",
+        "Do I need to talk to someone to change my address?",
+        "If I write outside your chat hours, when does a person answer?",
+        "my jacket arrived torn",
+    ],
+)
+def test_cancellation_policy_and_questions_about_a_person_stay_with_the_bot(message: str) -> None:
+    assert detect_intent(message) is None

@@ -66,3 +66,13 @@ def test_the_answer_speaks_the_passages_language_and_links_its_version():
 def test_no_passage_is_no_answer():
     control, answer = compose()
     assert (control.answered, control.confidence, answer) == (False, 0.0, "")
+
+
+def test_a_question_partly_about_what_no_article_covers_is_not_answered():
+    uncovered = passage(0.55)
+    uncovered = Passage(**{**uncovered.__dict__, "uncovered": 0.6})
+    control, answer = compose(uncovered, passage(0.2, slug="shipping-costs"))
+    assert (control.answered, answer) == (False, "")
+    strong = Passage(**{**uncovered.__dict__, "score": 0.8})
+    control, _ = compose(strong, passage(0.2, slug="shipping-costs"))
+    assert control.answered is True

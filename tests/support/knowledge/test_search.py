@@ -271,3 +271,20 @@ def test_a_synonym_finds_the_article_that_uses_the_other_word():
     make_article("Invoices", "Your invoice is attached to the confirmation email.")
     make_article("Gift cards", "Gift cards are valid for 2 years.")
     assert best_title("where is my receipt") == "Invoices"
+
+
+@pytest.mark.parametrize(
+    ("question", "uncovered"),
+    [
+        ("do you have a student discount", True),
+        ("¿Hacéis descuento a estudiantes?", True),
+        ("Macht ihr einen Preisabgleich mit anderen Onlineshops?", True),
+        ("can you help me with a discount code?", False),
+        ("how do I cancel the last order?", False),
+        ("wheres my tracking numbr", False),
+    ],
+)
+def test_words_no_article_knows_and_no_customer_chats_with_count_as_uncovered(question, uncovered):
+    load_help_centre()
+    [best] = search_passages(question, limit=1)
+    assert (best.uncovered >= 0.3) is uncovered

@@ -21,8 +21,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from routing import classifier, reasons
 from routing.classifier import ANSWER
 from routing.intents import detect_intent
+from routing.language import DEFAULT_LANGUAGE, terms
+from support.knowledge import evaluation as answers_evaluation
 from support.knowledge import routing_evaluation as evaluation
 from support.knowledge.demo_questions import DEMO_QUESTIONS
+from support.knowledge.search import CHAT_WORDS_PATH
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 DEFAULT_BITEXT = DATA / "bitext" / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
@@ -31,7 +34,18 @@ DEFAULT_JSONL = (
     DATA / "routing_multilingual_tuning_2.jsonl",
     DATA / "routing_training.jsonl",
     DATA / "routing_training_2.jsonl",
+    DATA / "routing_multilingual_tuning_3.jsonl",
+    DATA / "routing_training_3.jsonl",
 )
+# The multilingual answer sets (``evaluate_answers``' format) tuned on: a question an article
+# answers is a question for the bot ("the buckle arrived broken", "why do you keep my data").
+ANSWER_FILES = (
+    DATA / "answers_multilingual_tuning.jsonl",
+    DATA / "answers_multilingual_tuning_2.jsonl",
+    DATA / "answers_multilingual_tuning_3.jsonl",
+)
+# A stem is a chat word when this many training messages in its language use it.
+CHAT_WORD_MIN_MESSAGES = 2
 # Bitext intents (tests/data/bitext/) that ask for a person, as handoff reasons; the ambiguous
 # ones are left out as ``evaluate_routing`` leaves them out.
 BITEXT_REASONS = {"contact_human_agent": "customer_request", "complaint": "complaint"}
@@ -80,6 +94,38 @@ def kb_examples() -> list[tuple[str, str]]:
     ]
 
 
+def jsonl_languages(path: Path) -> list[tuple[str, str]]:
+    """A routing JSONL file's messages as (text, language), English when unlabelled."""
+    with path.open(encoding="utf-8") as handle:
+        lines = [json.loads(line) for line in handle if line.strip()]
+    return [(line["text"], line.get("lang") or DEFAULT_LANGUAGE) for line in lines]
+
+
+def chat_words(messages: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The stems of ordinary customer chat per language: those at least
+    CHAT_WORD_MIN_MESSAGES messages use ("help", "last", "vais"). The knowledge search does not
+    count them as something the help centre lacks when no article uses them."""
+    counts: dict[str, Counter[str]] = {}
+    for text, language in messages:
+        counts.setdefault(language, Counter()).update(set(terms(text, language)))
+    return {
+        language: sorted(t for t, n in found.items() if n >= CHAT_WORD_MIN_MESSAGES)
+        for language, found in sorted(counts.items())
+    }
+
+
+def answers_examples(path: Path) -> list[tuple[str, str]]:
+    """The questions of an answer set that an article answers, as questions for the bot; those
+    a rule sends to a person are left out (the rules keep the first word)."""
+    if "holdout" in path.name or "heldout" in path.name:
+        raise CommandError(f"{path.name} is held out for measuring; it is never trained on")
+    return [
+        (question.text, ANSWER)
+        for question in answers_evaluation.load_questions(path)
+        if question.articles and detect_intent(question.text) is None
+    ]
+
+
 class Command(BaseCommand):
     help = (
         "Train the intent classifier (character n-grams, logistic regression) on the shipped "
@@ -99,7 +145,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-kb-questions",
             action="store_true",
-            help="leave out the demo help centre's example questions (questions for the bot)",
+            help="leave out the demo help centre's example questions and the answer sets' "
+            "questions (questions for the bot)",
         )
         parser.add_argument(
             "--jsonl",
@@ -110,6 +157,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--output", type=Path, default=classifier.MODEL_PATH, help="where to write the model"
+        )
+        parser.add_argument(
+            "--chat-words-output",
+            type=Path,
+            help="where to write the chat words the knowledge search reads (default: where "
+            "the search reads them, or next to --output when that is given)",
         )
         parser.add_argument(
             "--folds", type=int, default=5, help="cross-validation folds for the threshold"
@@ -133,11 +186,15 @@ class Command(BaseCommand):
             raise CommandError(f"--threshold must be in (0, 1], not {threshold}")
         try:
             examples = [] if not bitext else bitext_examples(bitext[0])
+            messages = [(text, DEFAULT_LANGUAGE) for text, _ in examples]
             for path in options["jsonl"] or DEFAULT_JSONL:
                 examples += jsonl_examples(path)
+                messages += jsonl_languages(path)
             if not options["no_kb_questions"]:
                 examples += kb_examples()
-        except evaluation.RoutingDataError as error:
+                for path in ANSWER_FILES:
+                    examples += answers_examples(path)
+        except (evaluation.RoutingDataError, answers_evaluation.AnswersDataError) as error:
             raise CommandError(str(error)) from None
         except OSError as error:
             raise CommandError(f"cannot read the training data: {error}") from None
@@ -157,7 +214,11 @@ class Command(BaseCommand):
             )
         about = {
             "trained_on": [path.name for path in files]
-            + ([] if options["no_kb_questions"] else ["demo_questions.py"]),
+            + (
+                []
+                if options["no_kb_questions"]
+                else ["demo_questions.py", *(path.name for path in ANSWER_FILES)]
+            ),
             "examples": dict(counts),
             "cross_validation": figures,
         }
@@ -167,5 +228,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"wrote {options['output']} ({size // 1024} KB, {len(model.as_json()['vocabulary'])} "
             f"n-grams, threshold {threshold:.2f})"
+        )
+        words = chat_words(messages)
+        chat_words_output = options["chat_words_output"] or (
+            CHAT_WORDS_PATH
+            if options["output"] == classifier.MODEL_PATH
+            else options["output"].with_name("chat_words.json")
+        )
+        chat_words_output.write_text(
+            json.dumps(words, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+        )
+        self.stdout.write(
+            f"wrote {chat_words_output} ("
+            + ", ".join(f"{language} {len(found)}" for language, found in words.items())
+            + " chat words)"
         )
         self.stdout.write(json.dumps({"threshold": threshold, **figures}))
