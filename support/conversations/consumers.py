@@ -24,7 +24,6 @@ from . import (
     housekeeping,
     identity,
     recovery,
-    statements,
     typing_indicators,
     writer,
 )
@@ -54,8 +53,9 @@ from .limits import (
     limit_key,
     parse_networks,
 )
-from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
-from .streaming import StoredTail, StreamRelay
+from .models import Conversation, Status
+from .stored_frames import read_stored, stored_history
+from .streaming import StreamRelay
 from .tokens import TokenRefused, check_token_for, make_token, read_token
 
 logger = logging.getLogger("ladder.chat")
@@ -68,53 +68,6 @@ MAX_IDENTIFY_PER_SOCKET = 10
 
 
 OPEN_SOCKETS = SocketCounter()
-
-
-def _as_frames(conversation_id: int, messages: list[Message]) -> list[dict[str, Any]]:
-    """Stored messages as `message` frames; an email follow-up offer keeps its `offer`, so a
-    widget that resumes elsewhere still shows the address field."""
-    offered: set[int] = set()
-    if any(m.role == Role.SYSTEM for m in messages):
-        offered = {
-            event.data.get("seq")
-            for event in AuditEvent.objects.filter(
-                conversation_id=conversation_id, kind="follow_up.offered"
-            ).only("data")
-        }
-    return [
-        {**m.as_frame(), "offer": "email"} if m.seq in offered else m.as_frame() for m in messages
-    ]
-
-
-def _history(conversation_id: int, last_seq: int) -> list[dict[str, Any]]:
-    """The stored messages after last_seq as `message` frames."""
-    return _as_frames(
-        conversation_id,
-        [
-            m
-            for m in statements.visible_messages_from(conversation_id, last_seq + 1)
-            if m.state != MessageState.STREAMING
-        ],
-    )
-
-
-def _stored_from(conversation_id: int, seq: int) -> StoredTail:
-    """What a socket that has everything up to `seq` lacks, and whether an answer is owed."""
-    messages = statements.visible_messages_from(conversation_id, seq)
-    conversation = statements.conversation_row(conversation_id)
-    stored = [m for m in messages if m.seq > seq and m.state != MessageState.STREAMING]
-    streaming = any(m.state == MessageState.STREAMING for m in messages)
-    last_is_customers = bool(messages) and messages[-1].role == Role.CUSTOMER
-    return StoredTail(
-        frames=_as_frames(conversation_id, stored),
-        reply_owed=conversation is not None
-        and conversation.status == Status.AI
-        and (streaming or last_is_customers),
-    )
-
-
-async def _read_stored(conversation_id: int, seq: int) -> StoredTail:
-    return await in_conversation(conversation_id, _stored_from)(conversation_id, seq)
 
 
 def _last_seq_ahead(conversation_last_seq: int) -> FrameRefused:
@@ -154,7 +107,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         # What this socket was sent: each message once, streamed answers as far as they went.
         self.relay = StreamRelay(
-            self.send_frame, self.channel_layer, self.channel_name, _read_stored
+            self.send_frame, self.channel_layer, self.channel_name, read_stored
         )
         self.origin = self._header("origin")
         self.client_ip = self._client_ip()
@@ -295,7 +248,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.hello_deadline = None
         await self.channel_layer.group_add(conversation.group_name, self.channel_name)
         history = (
-            await in_conversation(conversation.pk, _history)(conversation.pk, frame.last_seq)
+            await in_conversation(conversation.pk, stored_history)(conversation.pk, frame.last_seq)
             if frame.token is not None
             else []
         )

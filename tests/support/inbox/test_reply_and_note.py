@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from support.conversations.consumers import _history
 from support.conversations.models import AuditEvent, Message
+from support.conversations.stored_frames import stored_history
 
 from .inbox import claimed_conversation, waiting_conversation
 
@@ -97,7 +97,7 @@ def test_note_is_internal_audited_and_never_in_the_customers_history(client, dan
     event = AuditEvent.objects.get(conversation=conversation, kind="note.added")
     assert (event.actor, event.data["seq"]) == ("agent:eli", note.seq)
     # What a resuming widget would be sent:
-    assert note.seq not in [m["seq"] for m in _history(conversation.pk, 0)]
+    assert note.seq not in [m["seq"] for m in stored_history(conversation.pk, 0)]
     page = client.get(reverse("inbox:conversation", args=[conversation.public_id]))
     assert "Customer called last week too." in page.content.decode()
     assert "Not sent to the customer" in page.content.decode()
