@@ -43,6 +43,7 @@ class _Rule:
     reason: str
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None
+    window: int = 4  # how many words either side of a match ``unless`` may look at
 
 
 def detect_intent(text: str) -> IntentMatch | None:
@@ -63,7 +64,8 @@ def read_rules(text: str) -> tuple[IntentMatch | None, str | None]:
         for match in rule.pattern.finditer(corrected):
             first, last = _token_span(starts, match.start(), match.end())
             if rule.unless is not None:
-                window = " ".join(words[max(0, first - _UNLESS_WINDOW) : last + 1 + _UNLESS_WINDOW])
+                reach = rule.window
+                window = " ".join(words[max(0, first - reach) : last + 1 + reach])
                 if rule.unless.search(window):
                     vetoed_by = vetoed_by or rule.name
                     continue
@@ -77,8 +79,6 @@ def read_rules(text: str) -> tuple[IntentMatch | None, str | None]:
 
 _TOKEN_RE = re.compile(r"[^\W_]+|[.!?;¿¡]+")
 _BARRIER = "|"
-# How many words either side of a match an ``unless`` pattern may look at.
-_UNLESS_WINDOW = 4
 
 # Words the rules hinge on, spelled as the folded (accentless, lower-case) text spells them.
 # A token one edit away from one of these is read as it.
@@ -325,6 +325,23 @@ _NOT_A_REQUEST = (
         pessoa_ou_(?:um_)?(?:bot|robo|maquina) do_i_(?:need|have)_to faut_il muss_ich
         if_i_write si_j_ecris si_escribo wenn_ich_(?:\w+_)?schreibe se_eu_escrever
         outside_(?:your_|the_)?(?:chat_|opening_|business_)?hours when_does
+        (?:humans?|persons?|people|agents?|humanos?|humanas?|personas?|humains?|personnes?|menschen|mensch|pessoas?)_(?:or|o|ou|oder)_(?:\w+_){0,2}(?:bot|robot|robo|roboter|chatbot|machine|maquina|maschine|ai|ia|ki|programa?|programm|computer|ordinateur|automat\w*)
+        who_(?:answers|replies|responds|reads) quien_(?:responde|contesta|atiende|lee)
+        qui_(?:repond|lit)
+        wer_(?:antwortet|liest|schreibt) quem_(?:responde|atende|le)
+        (?:what|which)_hours (?:en_)?que_horarios? quelles?_heures? horaires? horarios?
+        zu_welchen_(?:zeiten|uhrzeiten) welche_(?:zeiten|uhrzeit)
+        wann_(?:sind|ist|antworten|arbeiten)
+        em_que_horarios? qual_(?:o_)?horario quando_(?:tem|ha)
+        (?:when|cuando|quand|wenn|quando)_(?:nobody|no_one|noone|nadie|personne_n|niemand|ninguem)
+        nobody_s_there no_one_s_there
+        (?:does|will|would)_(?:a_|an_|the_)?(?:person|human|someone|somebody|agent)_(?:still_|then_|later_)?(?:get|reply|answer|respond|read|see)
+        (?:est_ce_qu_)?un_(?:humain|conseiller)_(?:me_)?(?:repond|lit)
+        (?:responde|contesta)_una_persona
+        antwortet_(?:ein_|dann_)?(?:mensch|mitarbeiter) (?:responde|atende)_(?:uma_)?pessoa
+        (?:is|it|chat)_(?:\w+_)?(?:answered|staffed|run|handled)_by
+        (?:es|esta|chat)_(?:atendido|llevado|contestado)_por (?:est|chat)_tenu_par
+        (?:wird|chat)_(?:\w+_)?(?:betreut|beantwortet)_von (?:e|esta|chat)_atendido_por
         """
     )
     + r"\b"
@@ -334,7 +351,7 @@ _WHEN_STAFFED = (
     r"\b"
     + _one_of(
         r"""
-        saturdays? sundays? weekends? holidays? nights? what_time opening_hours
+        saturdays? sundays? weekends? holidays? nights? what_time opening_hours (?:what|which)_hours
         sabados? domingos? fines_de_semana festivos? a_que_hora\w* horarios?
         samedis? dimanches? week_ends? jours_feries nuit quelle_heure horaires?
         samstags? sonntags? wochenenden? feiertag\w* nachts um_wie_viel_uhr
@@ -473,6 +490,18 @@ _NOT_A_THREAT = (
     + _LAWYER
     + r"\b|\bpower_of_attorney\b|\b(?:huile|salade|jus|creme|noyau|pulpe)_d_avocats?\b"
     r"|\bavocats?_(?:bio|murs?|frais)\b"
+    # A lawyer who is a friend or relative, or who gave advice the customer asks us about.
+    r"|\b(?:friends?|amig[oa]s?|ami|amie|freund(?:in|e|es)?|colleague|colega|collegue|kollegin|"
+    r"kollege|sister|brother|hermana|hermano|soeur|frere|schwester|bruder|irma|irmao|cousin|"
+    r"prim[oa]|vater|father|dad|mother|mom|padre|madre|pere|mere|pai|mae)\b"
+    r"|\b(?:said|says|told_me|tells_me)_(?:that_)?(?:i|we)_(?:have|can|m|am|should|may)\b"
+    r"|\b(?:dijo|dice|me_dijo|me_ha_dicho|dit|m_a_dit|falou|disse|diz|me_disse|me_falou)_que_"
+    r"(?:tengo|puedo|tenemos|j_ai|je_peux|je_dois|j|tenho|posso|eu)\b"
+    r"|\b(?:sagt|meint|meinte|hat_gesagt|sagte)_(?:mir_)?(?:dass_)?(?:ich|wir)\b"
+    r"|\b(?:told_me_to|advised|recommended|suggested|me_aconsejo|me_recomendo|me_dijo_que_"
+    r"(?:guarde|pida)|m_a_conseiller?|m_a_recommande|geraten|empfohlen|me_aconselhou|"
+    r"me_recomendou|aconselhou|recomendou)\b"
+    r"|\b(?:gift|regalo|regalar|cadeau|geschenk|presente)\b"
 ).replace("_", " ")
 _LAWSUIT = _one_of(
     r"""
@@ -486,6 +515,10 @@ _LAWSUIT = _one_of(
     verklagen verklage klage rechtliche\w*_schritte\w*
     processar_(?:voces|vcs|voce|vc|a_empresa|a_loja) vou_processar processo_(?:judicial|contra)
     abrir_um_processo acao_judicial (?:na|a)_justica
+    report(?:ing)?_(?:you|u|this_(?:shop|store|company)|your_(?:shop|store|company))_to
+    filing_a_(?:report|complaint)_with vous_signaler
+    (?:je_)?(?:vous_)?signale_votre_(?:boutique|societe|magasin)
+    melde_(?:euch|sie|ihren_laden|ihre_firma)_bei
     """
 )
 _COURT = _one_of(
@@ -541,7 +574,22 @@ _HAND_OVER = _one_of(
     r"""
     copy export exports download access_to send_me copia exportar acceder_a acceso_a copie
     exporter telecharger acces_a kopie auskunft_uber exportieren acesso_a acessar copia_d
+    m_envoyer envoyez_moi enviadme envienme mandenme schicken_sie_mir enviem_me me_enviem
     """
+)
+# Asking where or how to download one's data is a question the privacy article answers.
+_WHERE_TO_DOWNLOAD = (
+    r"\b"
+    + _one_of(
+        r"""
+        where how_(?:do|can|to|would) can_i_(?:download|export) settings
+        donde como_(?:puedo|se|hago|descargo|exporto) configuracion ajustes
+        ou_(?:je|puis|est|trouver|peut) comment parametres reglages
+        wo_(?:kann|finde|lade) wie_(?:kann|lade|geht|bekomme) einstellungen
+        onde como_(?:posso|faco|baixo|exporto) configurac(?:ao|oes)
+        """
+    )
+    + r"\b"
 )
 _WHAT_DATA = _one_of(
     r"""
@@ -559,7 +607,7 @@ _END = _one_of(
     resilier resiliez resilie resiliation_d annuler annulez fermer fermez supprimer supprimez
     cloturer cloturez mettre_fin_a desactiver
     kundigen kundige kundigung loschen schliessen beenden deaktivieren
-    encerrar encerrem excluir excluam apagar fechar desativar deletar cancelem
+    encerrar encerrem excluir excluam apagar apaguem apague fechar desativar deletar cancelem
     """
 )
 # Ending these is a cancellation: the account, a subscription, a contract.
@@ -595,6 +643,10 @@ _NOT_A_SUBSCRIPTION = (
         r"""
         newsletters? mailing emails? e_mails? boletin boletim infolettre lettre_d_information
         rundbrief orders? pedidos? commandes? bestellung items?
+        correos? ofertas? promociones? publicidad marketing promotional promos? offers? deals
+        courriels? mails? promotions? publicite offres? werbung werbe\w* angebote?
+        promoc(?:ao|oes) sms notifications? notificaciones? notificac(?:ao|oes)
+        benachrichtigung\w*
         """
     )
     + r"\b"
@@ -659,8 +711,50 @@ _INSULT = _one_of(
     worst_service worst_company worst_shop worst_store useless_company rip_off scam(?:mers)?
     peor_servicio peor_tienda una_estafa estafadores una_verguenza
     pire_service pire_boutique arnaque\w* nuls?_a_chier foutage_de_gueule
+    total_joke a_complete_joke lo_peor das_(?:aller)?letzte um_lixo uma_piada
+    bande_d_(?:amateurs|incapables|escrocs|guignols) ne_remettrai_(?:jamais|plus)_les_pieds
+    (?:tienda|loja|laden|boutique)_(?:mas_|tan_|so_|si_)?(?:lamentable|ridicul[oa]|ridicule|erbarmlich|schlechter)
     saftladen schlechtester_service abzocke\w* drecksladen
     pior_servico pior_loja uma_vergonha palhacada golpe
+    """
+)
+# Calling the shop or its people useless, and saying one will never buy there again.
+_YOU_ARE = _one_of(
+    r"""
+    you_re you_are you_guys_are you_people_are ur your_(?:staff|team|people|agents)_(?:are|is)
+    sois son_ustedes ustedes_son vosotros_sois vous_etes etes_vous
+    ihr_seid seid_ihr sie_sind vos_sao voces_sao vcs_sao sao
+    """
+)
+_USELESS = _one_of(
+    r"""
+    useless incompetent hopeless clueless a_joke pathetic idiots clowns
+    inutiles incompetentes unos_payasos un_desastre una_panda_de_\w+ patetic[oa]s
+    nuls incompetents des_incapables des_guignols des_clowns pathetiques lamentables
+    unfahig inkompetent nutzlos\w* idioten clowns eine_katastrophe
+    inuteis incompetentes uns_palhacos pateticos
+    """
+)
+_BAD_SERVICE = _one_of(
+    r"""
+    (?:customer_)?service_(?:is_)?(?:terrible|awful|horrible|rubbish|garbage|trash|useless|a_joke|pathetic|nonexistent)
+    servicio_(?:al_cliente_|de_atencion_)?(?:es_)?(?:pesimo|horrible|lamentable|penoso|nefasto|una_mierda|inexistente)
+    atencion_al_cliente_(?:es_)?(?:pesima|horrible|lamentable|penosa|nefasta|inexistente)
+    (?:service_client|sav)_(?:est_)?(?:nul|lamentable|catastrophique|inexistant|minable|pitoyable|a_chier|une_honte)
+    kundenservice_(?:ist_)?(?:mies|miserabel|katastrophal|unterirdisch|eine_frechheit|eine_katastrophe|nicht_existent|grottenschlecht)
+    (?:servico|atendimento)_(?:ao_cliente_|de_voces_)?(?:e_)?(?:pessimo|horrivel|lamentavel|uma_porcaria|uma_merda|inexistente|uma_vergonha)
+    """
+)
+_NEVER_AGAIN = _one_of(
+    r"""
+    never_again
+    never_(?:\w+_)?(?:order(?:ing)?|buy(?:ing)?|shop(?:ping)?|purchas(?:e|ing))_(?:\w+_){0,3}again
+    last_time_i_(?:order|buy|shop)
+    nunca_mas no_(?:vuelvo|volvere|vuelvo_a|volvere_a)_(?:a_)?(?:comprar|pedir)
+    no_os_vuelvo_a_comprar
+    plus_jamais jamais_plus (?:je_ne|ne)_(?:commanderai|commande|acheterai)_plus
+    nie_wieder nie_mehr nimmer_wieder
+    nunca_mais (?:nao_)?(?:compro|volto_a_comprar)_mais
     """
 )
 # Something that failed before and failed again.
@@ -692,12 +786,15 @@ _IS_THERE_PERSON = _one_of(
 # -- the rules --------------------------------------------------------------------------------
 
 
-def _rule(name: str, reason: str, *patterns: str, unless: str | None = None) -> _Rule:
+def _rule(
+    name: str, reason: str, *patterns: str, unless: str | None = None, window: int = 4
+) -> _Rule:
     return _Rule(
         name,
         reason,
         re.compile("|".join(patterns)),
         re.compile(unless) if unless is not None else None,
+        window,
     )
 
 
@@ -745,7 +842,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule("security.fraud", reasons.SECURITY, rf"\b{_FRAUD}\b"),
     # legal: lawyers, courts, suing, chargebacks, consumer authorities.
-    _rule("legal.lawyer", reasons.LEGAL, rf"\b{_LAWYER}\b", unless=_NOT_A_THREAT),
+    _rule("legal.lawyer", reasons.LEGAL, rf"\b{_LAWYER}\b", unless=_NOT_A_THREAT, window=6),
     _rule("legal.lawsuit", reasons.LEGAL, rf"\b{_LAWSUIT}\b"),
     _rule("legal.court", reasons.LEGAL, rf"\b{_COURT}\b"),
     _rule("legal.chargeback", reasons.LEGAL, rf"\b{_CHARGEBACK}\b"),
@@ -755,7 +852,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "data_request.erase_data",
         reasons.DATA_REQUEST,
-        rf"\b{_ERASE} {_gap(4)}{_DATA}\b",
+        rf"\b{_ERASE} {_gap(6)}{_DATA}\b",
         rf"\b{_DATA} {_gap(3)}{_ERASE}\b",
         unless=r"\b(?:cache|cookies|browser|history)\b",
     ),
@@ -764,6 +861,8 @@ _RULES: tuple[_Rule, ...] = (
         reasons.DATA_REQUEST,
         rf"\b{_HAND_OVER} {_gap(4)}{_DATA}\b",
         rf"\b{_WHAT_DATA}",
+        unless=_WHERE_TO_DOWNLOAD,
+        window=8,
     ),
     # cancellation: ending the account, subscription or contract (not an order, not a newsletter).
     _rule(
@@ -798,6 +897,13 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule("complaint.unacceptable", reasons.COMPLAINT, rf"\b{_UNACCEPTABLE}\b"),
     _rule("complaint.insult", reasons.COMPLAINT, rf"\b{_INSULT}\b"),
+    _rule(
+        "complaint.abuse",
+        reasons.COMPLAINT,
+        rf"\b{_YOU_ARE} (?:\w+ ){{0,2}}{_USELESS}\b",
+        rf"\b{_BAD_SERVICE}\b",
+        rf"\b{_NEVER_AGAIN}\b",
+    ),
     _rule(
         "complaint.failed_again",
         reasons.COMPLAINT,

@@ -246,3 +246,41 @@ def test_cancel_this_order_insults_and_failing_again_go_to_people(
 )
 def test_cancellation_policy_and_questions_about_a_person_stay_with_the_bot(message: str) -> None:
     assert detect_intent(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("You guys are useless, never ordering from you again", reasons.COMPLAINT),
+        ("sois unos incompetentes", reasons.COMPLAINT),
+        ("SAV lamentable, plus jamais", reasons.COMPLAINT),
+        ("Ihr seid unfähig", reasons.COMPLAINT),
+        ("atendimento péssimo, nunca mais", reasons.COMPLAINT),
+        ("my lawyer will contact you this week", reasons.LEGAL),
+        ("I'm reporting you to consumer protection", reasons.LEGAL),
+        ("Send me a copy of all the data you hold on me", reasons.DATA_REQUEST),
+        ("Quero que apaguem a minha conta e todos os meus dados", reasons.CANCELLATION),
+    ],
+)
+def test_insults_threats_and_data_requests_go_to_people(message: str, reason: str) -> None:
+    match = detect_intent(message)
+    assert match is not None and match.reason == reason
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "un abogado amigo mio quiere regalar una tarjeta regalo",
+        "Meine Anwältin meint, ich kann zurückgeben, wie lange ist die Frist?",
+        "My lawyer told me to keep the receipt, where can I download it?",
+        "where in account settings can I download my data?",
+        "Como faço para baixar uma cópia dos meus dados?",
+        "is this chat answered by a human or a bot?",
+        "Le chat est tenu par des humains à quelles heures ?",
+        "¿Quién responde en este chat, una persona o un programa?",
+        "If I write at night when nobody's there, does a person get back to me later?",
+        "como cancelo la suscripcion a los correos de ofertas?",
+    ],
+)
+def test_mentions_of_a_lawyer_data_or_staff_stay_with_the_bot(message: str) -> None:
+    assert detect_intent(message) is None
