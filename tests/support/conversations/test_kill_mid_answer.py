@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,12 +18,10 @@ from support.conversations.models import Conversation, Message, MessageState, Ro
 from tests.support.inbox.test_two_processes import (
     REDIS_URL,
     WIDGET_ORIGIN,
-    database_env,
-    free_port,
     redis_reachable,
 )
 from tests.support.inbox.wire import SocketRefused, WireSocket
-from tests.support.widget.test_serve import serving_pids
+from tests.support.widget.test_serve import serving_two_processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,47 +102,15 @@ def answered(frame: dict) -> bool:
 def test_a_child_killed_mid_answer_loses_no_customer_message(demo_kb, tmp_path):
     if settings.DATABASE_VENDOR != "postgresql" or not redis_reachable(REDIS_URL):
         pytest.skip("two processes need PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
-    port = free_port()
-    env = {
-        **os.environ,
-        **database_env(),
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "LADDER_PROVIDER": "local",
-        # Slow chunks and no cached answer: the answer streams for seconds, time to kill it.
-        "LADDER_LOCAL_CHUNK_PAUSE_MS": "400",
-        "LADDER_ANSWER_CACHE": "false",
-        "WIDGET_ALLOWED_ORIGINS": WIDGET_ORIGIN,
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "manage.py", "serve", "--processes", "2", "--port", str(port)]
-    with open(tmp_path / "serve.log", "w+b") as log:
-        server = subprocess.Popen(
-            [*command, "--run-dir", str(tmp_path / "run")],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            pids: set[int] = set()
-            while len(pids) < 2 and time.monotonic() < deadline and server.poll() is None:
-                pids |= serving_pids(port, 2, attempts=50)
-            log.seek(0)
-            assert len(pids) == 2, log.read().decode()[-3000:]
-            killed, token, customer_seq = asyncio.run(ask_and_kill_mid_answer(port, server.pid))
-            assert killed in pids  # one of the two children, not supervisor
-            frames = asyncio.run(frames_until_answered(port, token, customer_seq))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        log.seek(0)
-        output = log.read().decode()[-3000:]
+    # Slow chunks and no cached answer: the answer streams for seconds, time to kill it.
+    with serving_two_processes(
+        tmp_path, LADDER_LOCAL_CHUNK_PAUSE_MS="400", LADDER_ANSWER_CACHE="false"
+    ) as served:
+        port, pids, server = served.port, served.pids, served.process
+        killed, token, customer_seq = asyncio.run(ask_and_kill_mid_answer(port, server.pid))
+        assert killed in pids  # one of the two children, not supervisor
+        frames = asyncio.run(frames_until_answered(port, token, customer_seq))
+    output = served.output
 
     assert frames, output
     conversation = Conversation.objects.get()

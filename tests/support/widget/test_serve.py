@@ -4,6 +4,7 @@ generated configuration run anywhere; two real processes need PostgreSQL and Red
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import signal
@@ -12,6 +13,9 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -90,6 +94,60 @@ def serving_pids(port: int, wanted: int, attempts: int = 400) -> set[int]:
     return seen
 
 
+@dataclass
+class Served:
+    """`serve --processes 2` running on `port`, its two children's pids, and its log."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    pids: set[int] = field(default_factory=set)
+    code: int | None = None
+    output: str = ""
+
+
+@contextlib.contextmanager
+def serving_two_processes(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
+    """Start `manage.py serve --processes 2` against the test database and Redis, wait until
+    both children answer, and stop it (SIGTERM) when the block ends."""
+    port = free_port()
+    env = {
+        **os.environ,
+        **database_env(),
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "LADDER_PROVIDER": "local",
+        "WIDGET_ALLOWED_ORIGINS": ORIGIN,
+        "PYTHONUNBUFFERED": "1",
+        **extra_env,
+    }
+    command = [sys.executable, "manage.py", "serve", "--processes", "2", "--port", str(port)]
+    with open(tmp_path / "serve.log", "w+b") as log:
+        process = subprocess.Popen(
+            [*command, "--run-dir", str(tmp_path / "run")],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        served = Served(process, port)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while len(served.pids) < 2 and time.monotonic() < deadline and process.poll() is None:
+                served.pids |= serving_pids(port, 2, attempts=50)
+            log.seek(0)
+            assert len(served.pids) == 2, log.read().decode()[-3000:]
+            yield served
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                served.code = process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                served.code = process.wait()
+            log.seek(0)
+            served.output = log.read().decode()[-3000:]
+
+
 async def chat_round_trip(port: int) -> tuple[dict, dict, str]:
     socket = await WireSocket.open(port, "/ws/chat/", origin=ORIGIN)
     try:
@@ -107,52 +165,20 @@ async def chat_round_trip(port: int) -> tuple[dict, dict, str]:
 def test_two_processes_share_one_port_restart_a_killed_child_and_stop(tmp_path):
     if settings.DATABASE_VENDOR != "postgresql" or not redis_reachable(REDIS_URL):
         pytest.skip("two processes need PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
-    port = free_port()
-    env = {
-        **os.environ,
-        **database_env(),
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "LADDER_PROVIDER": "local",
-        "WIDGET_ALLOWED_ORIGINS": ORIGIN,
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "manage.py", "serve", "--processes", "2", "--port", str(port)]
-    with open(tmp_path / "serve.log", "w+b") as log:
-        server = subprocess.Popen(
-            [*command, "--run-dir", str(tmp_path / "run")],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            pids: set[int] = set()
-            while len(pids) < 2 and time.monotonic() < deadline and server.poll() is None:
-                pids |= serving_pids(port, 2, attempts=50)
-            log.seek(0)
-            assert len(pids) == 2, log.read().decode()[-3000:]
+    with serving_two_processes(tmp_path) as served:
+        port, pids = served.port, served.pids
+        # The widget protocol through the shared port: hello, welcome, a stored message.
+        welcome, ack, client_id = asyncio.run(chat_round_trip(port))
+        assert welcome["conversation"] and ack["client_id"] == client_id
 
-            # The widget protocol through the shared port: hello, welcome, a stored message.
-            welcome, ack, client_id = asyncio.run(chat_round_trip(port))
-            assert welcome["conversation"] and ack["client_id"] == client_id
-
-            # A child that dies is replaced; the port keeps answering.
-            killed = pids.pop()
-            os.kill(killed, signal.SIGKILL)
-            replaced: set[int] = set()
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while time.monotonic() < deadline and not (replaced - {killed} - pids):
-                replaced |= serving_pids(port, 2, attempts=50)
-            assert replaced - {killed} - pids, "no new process took the dead one's place"
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                code = server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                code = server.wait()
-    assert code == 0
+        # A child that dies is replaced; the port keeps answering.
+        killed = pids.pop()
+        os.kill(killed, signal.SIGKILL)
+        replaced: set[int] = set()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and not (replaced - {killed} - pids):
+            replaced |= serving_pids(port, 2, attempts=50)
+        assert replaced - {killed} - pids, "no new process took the dead one's place"
+    assert served.code == 0, served.output
     with pytest.raises(OSError):
         healthz(port)
