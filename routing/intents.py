@@ -108,7 +108,7 @@ _REAL_WORDS = frozenset(
     sacked tacked jacked taking baking waking clair claims clam spear sneak steak speck peak
     queda algum alguma pessoal pessoais humor humour humanas humane agenda agence agency parlor
     parlour consumed consume consumes customs demanda demandas beraten
-    demander demande demandes demandez demandent demandons
+    demander demande demandes demandez demandent demandons cancelad anulad cancelame operadora
     """.split()
 )
 _GLUED_PREFIXES = ("a", "an", "to", "the", "u", "ya", "my", "me", "with", "wit")
@@ -534,6 +534,12 @@ _CHARGEBACK = _one_of(
     disput(?:e|es|ed|ing)_(?:the|this|that|my|a)_(?:charges?|payments?|transactions?)
     contracargos? faire_opposition opposition_(?:sur|au)_(?:le_)?paiement retrofacturation
     ruckbuchung\w* zuruckbuchen zuruckbuchung contestar_a_(?:compra|cobranca)
+    (?:vou|vamos|irei)_(?:pedir_|solicitar_|fazer_)?(?:o_|um_)?estorn\w*_(?:\w+_){0,4}?cartao
+    (?:vou|vamos|irei)_(?:pedir_|solicitar_|fazer_)?(?:o_|um_)?estorn\w*_(?:\w+_){0,4}?operadora
+    (?:vou|vamos|irei)_(?:pedir_|solicitar_|fazer_)?(?:o_|um_)?estorn\w*_(?:\w+_){0,4}?banco
+    contestacao_(?:no|junto_ao|com_o)_(?:banco|cartao) contester_(?:le_|ce_)?paiement_aupres
+    (?:i_will|i_ll|i_am_going_to|im_going_to|going_to)_dispute
+    voy_a_(?:disputar|reclamar_el_cargo|pedir_(?:un_)?contracargo)
     """
 )
 _CONSUMER_AUTHORITY = _one_of(
@@ -689,6 +695,9 @@ _UNACCEPTABLE = _one_of(
     unacceptable not_acceptable outrageous disgraceful a_disgrace appalling
     inaceptable es_una_verguenza inacceptable inadmissible scandaleux
     inakzeptabel unverschamt\w* unzumutbar frechheit inaceitavel um_absurdo un_absurdo
+    c_est_honteux c_est_une_honte quelle_honte vous_vous_moquez_de_moi shameful disgraceful
+    are_you_kidding_me you_must_be_joking que_vergonha uma_vergonha e_uma_vergonha
+    vergonhoso me_estan_tomando_el_pelo es_vergonzoso que_verguenza so_eine_frechheit eine_schande
     """
 )
 # Telling us to cancel an order: the polite and plural imperatives, "please cancel".
@@ -696,9 +705,13 @@ _CANCEL_IMPERATIVE = _one_of(
     r"""
     please_cancel pls_cancel plz_cancel kindly_cancel cancel_(?=\w+_order_(?:number_|no_|nr_)?\d)
     cancelen cancele anulen anule por_favor_cancel\w* por_favor_anul\w*
-    annulez annuler_s_il_vous_plait merci_d_annuler
+    cancelad anulad cancelame cancelamelo anulame (?<!se_)(?<!como_)cancela(?=_mi_|_el_pedido)
+    (?<!se_)(?<!como_)anula(?=_mi_|_el_pedido)
+    annulez annuler_s_il_vous_plait merci_d_annuler annulez_moi
+    (?<!j_)(?<!on_)(?<!il_)(?<!elle_)annule(?=_ma_|_mes_)
     stornieren_sie storniert storniere_bitte stornieren_bitte bitte_stornieren
-    cancelem cancele_por_favor anulem
+    storniere(?=_meine_|_die_bestellung) storniert_bitte
+    cancelem cancele_por_favor anulem (?<!se_)(?<!como_)cancela(?=_meu_|_minha_|_o_pedido)
     """
 )
 _ORDER_DETERMINER = _one_of(
