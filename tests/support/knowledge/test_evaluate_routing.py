@@ -211,7 +211,7 @@ def test_unknown_split_is_a_clear_error() -> None:
 @pytest.mark.django_db
 def test_with_model_counts_the_intent_the_model_states(tmp_path: Path, fake_anthropic) -> None:
     lines = [
-        {"text": "The parcel arrived crushed, again, third time", "label": "human"},
+        {"text": "The parcel arrived crushed", "label": "human"},
         {"text": "How long does shipping take?", "label": "answer"},
     ]
     data = write(tmp_path, "two.jsonl", "\n".join(json.dumps(line) for line in lines))

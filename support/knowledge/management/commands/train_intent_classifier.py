@@ -38,6 +38,8 @@ DEFAULT_JSONL = (
     DATA / "routing_training_3.jsonl",
     DATA / "routing_multilingual_tuning_4.jsonl",
     DATA / "routing_training_4.jsonl",
+    DATA / "routing_multilingual_tuning_5.jsonl",
+    DATA / "routing_training_5.jsonl",
 )
 # The multilingual answer sets (``evaluate_answers``' format) tuned on: a question an article
 # answers is a question for the bot ("the buckle arrived broken", "why do you keep my data").
