@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from routing import reasons
+from routing.language import fold
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,6 @@ _REAL_WORDS = frozenset(
 _GLUED_PREFIXES = ("a", "an", "to", "the", "u", "ya", "my", "me", "with", "wit")
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -203,7 +199,7 @@ def _corrected_words(
             corrected: tuple[str, ...] = (_BARRIER,)
             origin = None
         else:
-            corrected = _correct(_fold(token))
+            corrected = _correct(fold(token))
             origin = index
         for word in corrected:
             words.append(word)
