@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
 from routing.classifier import read_intent
 from routing.control import parse_control_line
 from routing.language import detect_language
@@ -166,16 +164,6 @@ def local_provider() -> LocalProvider:
     provider = get_provider("local")
     assert isinstance(provider, LocalProvider)
     return provider
-
-
-def thresholds_from_settings() -> Thresholds:
-    """The thresholds live answers use (the knowledge app sits below conversations, so it reads
-    the settings itself)."""
-    return Thresholds(
-        confidence=settings.LADDER_CONFIDENCE_THRESHOLD,
-        local_confidence=settings.LADDER_LOCAL_CONFIDENCE_THRESHOLD,
-        retrieval_floor=settings.LADDER_RETRIEVAL_FLOOR,
-    )
 
 
 def answer_without_model(

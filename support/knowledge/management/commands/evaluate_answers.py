@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from routing import configured
 from support.knowledge import evaluation
 
 # A progress line every this many questions, on files at least this long.
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
                 self.stderr.write(f"{done}/{total} questions")
 
-        report = evaluation.evaluate(questions, evaluation.thresholds_from_settings(), progress)
+        report = evaluation.evaluate(questions, configured.thresholds(), progress)
         self.stdout.write(evaluation.format_report(report, limit))
         if options["json"]:
             self.stdout.write(json.dumps(report.summary()))
