@@ -7,10 +7,11 @@ Each do_* runs in one transaction holding the conversation's row lock: one write
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,8 +22,10 @@ from routing.language import language_of_tag
 
 from .assignment_signals import note_status_change
 from .audit import (
+    AUDIT_COLUMNS,
     append_event,
     append_events,
+    chained_rows,
     reserve_serials,
     seal_head,
     seal_message,
@@ -30,10 +33,16 @@ from .audit import (
 )
 from .i18n import speaking
 from .live import INBOX_GROUP, publish_after_commit
-from .models import Conversation, Message, MessageState, Role, Status
-from .rows import insert_row_returning_pk, update_row
+from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
+from .rows import insert_row_returning_pk, insert_rows, insert_rows_returning, update_row
 from .state import TransitionRefused, check_transition
-from .statements import client_id_stored, conversation_row, message_row
+from .statements import (
+    client_id_stored,
+    client_ids_stored,
+    conversation_row,
+    conversation_rows_locked,
+    message_row,
+)
 from .status_text import customer_status_detail
 
 MAX_MESSAGE_CHARS = 4000
@@ -213,6 +222,142 @@ def do_record_customer_message(
         # Two sockets resent the same client_id at once: the first one stored it.
         return _already_stored(conversation_id, client_id)
     return StoredCustomerMessage(message, True, conversation)
+
+
+@dataclass(frozen=True)
+class CustomerMessageToStore:
+    conversation_id: int
+    client_id: str
+    text: str
+
+
+type StoreOutcome = StoredCustomerMessage | ActionRefused | Conversation.DoesNotExist
+
+
+def do_record_customer_messages(messages: Sequence[CustomerMessageToStore]) -> list[StoreOutcome]:
+    """`do_record_customer_message` for each of `messages`, in the caller's transaction, in
+    order; the outcome of each: what it stored, or why it was refused.
+
+    The common case, a new message in a conversation the AI or a person has, is written for
+    every message at once: one read of the client_ids, one locking read of the conversations,
+    one INSERT of the messages and one of their audit events, and one update per conversation
+    (instead of eight statements a message). A resend, a message that reopens a resolved
+    conversation and a message of a conversation that has one of those go the single way, in
+    a savepoint each, as does everything if two writers stored the same client_id at once."""
+    outcomes: list[StoreOutcome | None] = [None] * len(messages)
+    valid: list[int] = []
+    for index, message in enumerate(messages):
+        try:
+            check_customer_text(message.text)
+        except ActionRefused as refused:
+            outcomes[index] = refused
+        else:
+            valid.append(index)
+    conversations = conversation_rows_locked([messages[i].conversation_id for i in valid])
+    for index in valid:
+        if messages[index].conversation_id not in conversations:
+            missing = messages[index].conversation_id
+            outcomes[index] = Conversation.DoesNotExist(f"no conversation {missing}")
+    valid = [i for i in valid if outcomes[i] is None]
+    together = _new_in_open_conversations([messages[i] for i in valid], conversations)
+    together_indexes = [i for i, ok in zip(valid, together, strict=True) if ok]
+    try:
+        with transaction.atomic():
+            stored = _store_together([messages[i] for i in together_indexes], conversations)
+    except IntegrityError:
+        # Another writer stored one of these client_ids since we looked: one at a time.
+        stored = []
+    for index, outcome in zip(together_indexes, stored, strict=False):
+        outcomes[index] = outcome
+    for index in valid:
+        if outcomes[index] is None:
+            message = messages[index]
+            try:
+                outcomes[index] = do_record_customer_message(
+                    message.conversation_id, client_id=message.client_id, text=message.text
+                )
+            except (ActionRefused, Conversation.DoesNotExist) as refused:
+                outcomes[index] = refused
+    return cast(list[StoreOutcome], outcomes)
+
+
+def _new_in_open_conversations(
+    messages: Sequence[CustomerMessageToStore], conversations: dict[int, Conversation]
+) -> list[bool]:
+    """For each message, whether it may be stored together with the others: a new client_id,
+    in a conversation that is not resolved and has no message that may not."""
+    pairs = [(m.conversation_id, m.client_id) for m in messages]
+    stored = client_ids_stored(pairs)
+    sent = Counter(pairs)
+    one_at_a_time = {
+        conversation_id
+        for conversation_id, client_id in pairs
+        if (conversation_id, client_id) in stored
+        or sent[(conversation_id, client_id)] > 1
+        or conversations[conversation_id].status == Status.RESOLVED
+    }
+    return [conversation_id not in one_at_a_time for conversation_id, _ in pairs]
+
+
+def _store_together(
+    messages: Sequence[CustomerMessageToStore], conversations: dict[int, Conversation]
+) -> list[StoredCustomerMessage]:
+    """New messages of conversations that are locked and not resolved, each as
+    `do_record_customer_message` stores it, in a few statements for them all."""
+    now = timezone.now()
+    built: list[Message] = []
+    events: list[tuple[Any, ...]] = []
+    for item in messages:
+        conversation = conversations[item.conversation_id]
+        conversation.last_seq += 1
+        message = Message(
+            conversation=conversation,
+            seq=conversation.last_seq,
+            role=Role.CUSTOMER,
+            text=item.text,
+            client_id=item.client_id,
+            created_at=now,
+            updated_at=now,
+        )
+        seal_message(conversation, message)
+        built.append(message)
+        data = {"seq": message.seq, "client_id": item.client_id, "chars": len(item.text)}
+        events += chained_rows(
+            conversation, [("message.customer", "customer", data | text_digest_data(message))]
+        )
+    fields = _insert_fields(Message)
+    ids = insert_rows_returning(
+        Message,
+        tuple(f.name for f in fields),
+        [[getattr(m, f.attname) for f in fields] for m in built],
+        returning=("id", "conversation", "seq"),
+    )
+    pks = {(conversation_id, seq): pk for pk, conversation_id, seq in ids}
+    insert_rows(AuditEvent, AUDIT_COLUMNS, events)
+    for conversation_id in dict.fromkeys(item.conversation_id for item in messages):
+        conversation = conversations[conversation_id]
+        update_row(
+            Conversation,
+            conversation.pk,
+            last_seq=conversation.last_seq,
+            updated_at=now,
+            audit_count=conversation.audit_count,
+            audit_head_hash=conversation.audit_head_hash,
+            audit_head_seal=seal_head(conversation),
+        )
+    outcomes = []
+    for message in built:
+        message.pk = pks[(message.conversation_id, message.seq)]
+        message._state.adding = False
+        message._state.db = "default"
+        conversation = conversations[message.conversation_id]
+        if conversation.status in (Status.WAITING, Status.AGENT):
+            publish_after_commit(
+                INBOX_GROUP, {"type": "inbox.changed", "conversation": str(conversation.public_id)}
+            )
+        _publish_message(conversation, message)
+        outcomes.append(StoredCustomerMessage(message, True, conversation))
+    return outcomes
 
 
 def _already_stored(conversation_id: int, client_id: str) -> StoredCustomerMessage:

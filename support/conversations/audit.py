@@ -171,7 +171,7 @@ def append_event(
     append_events(conversation, [(kind, actor, data)])
 
 
-_AUDIT_COLUMNS = (
+AUDIT_COLUMNS = (
     "conversation",
     "index",
     "kind",
@@ -191,6 +191,22 @@ def append_events(
     the chain's head, under the caller's row lock as for `append_event`."""
     if not entries:
         return
+    insert_rows(AuditEvent, AUDIT_COLUMNS, chained_rows(conversation, entries))
+    update_row(
+        Conversation,
+        conversation.pk,
+        audit_count=conversation.audit_count,
+        audit_head_hash=conversation.audit_head_hash,
+        audit_head_seal=seal_head(conversation),
+    )
+
+
+def chained_rows(
+    conversation: Conversation, entries: Sequence[tuple[str, str, dict[str, Any] | None]]
+) -> list[tuple[Any, ...]]:
+    """The AuditEvent rows (in AUDIT_COLUMNS' order) that append `entries` to the chain, and
+    the chain's new count and head set on `conversation`; the caller writes both, the head
+    with `seal_head` once everything else it changes is set."""
     public_id = str(conversation.public_id)
     index = conversation.audit_count
     head = conversation.audit_head_hash
@@ -214,16 +230,9 @@ def append_events(
             (conversation.pk, index, kind, actor, payload, payload_digest, created_at, head, digest)
         )
         head = digest
-    insert_rows(AuditEvent, _AUDIT_COLUMNS, rows)
     conversation.audit_count = index
     conversation.audit_head_hash = head
-    update_row(
-        Conversation,
-        conversation.pk,
-        audit_count=index,
-        audit_head_hash=head,
-        audit_head_seal=seal_head(conversation),
-    )
+    return rows
 
 
 def rechain(

@@ -56,6 +56,29 @@ def insert_rows(
         cursor.execute(_insert_sql(model, columns, len(rows)), params)
 
 
+def insert_rows_returning(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    rows: Sequence[Sequence[Any]],
+    returning: tuple[str, ...],
+) -> list[tuple[Any, ...]]:
+    """One INSERT of `rows`; the `returning` columns (raw values) of each row stored, in no
+    promised order: the caller matches them to its rows by value."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    params: list[Any] = []
+    for row in rows:
+        params += _db_values(model, columns, row)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(model, columns, len(rows))
+            + f" RETURNING {', '.join(quote(_column(model, c)) for c in returning)}",
+            params,
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 def insert_row_returning_pk(
     model: type[models.Model], columns: tuple[str, ...], values: Sequence[Any]
 ) -> int:

@@ -3,6 +3,7 @@ or an answer runs is a function here, so no other module writes WHERE, ORDER BY 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,38 @@ def visible_messages_from(conversation_id: int, seq: int) -> list[Message]:
         [conversation_id, seq, False],
         suffix=" ORDER BY seq",
     )
+
+
+def conversation_rows_locked(conversation_ids: Sequence[int]) -> dict[int, Conversation]:
+    """The conversations (every column) by id, each locked until the transaction ends, in the
+    order of their ids (two writers never wait for each other in a circle)."""
+    ids = sorted(set(conversation_ids))
+    if not ids:
+        return {}
+    found = select_instances(
+        Conversation,
+        f"id IN ({', '.join(['%s'] * len(ids))})",
+        ids,
+        suffix=" ORDER BY id",
+        for_update=True,
+    )
+    return {conversation.pk: conversation for conversation in found}
+
+
+def client_ids_stored(pairs: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of the (conversation id, client_id) pairs a customer message already holds."""
+    if not pairs:
+        return set()
+    conversation_ids = sorted({conversation_id for conversation_id, _ in pairs})
+    client_ids = sorted({client_id for _, client_id in pairs})
+    rows = select_values(
+        Message,
+        ("conversation_id", "client_id"),
+        f"conversation_id IN ({', '.join(['%s'] * len(conversation_ids))}) "
+        f"AND client_id IN ({', '.join(['%s'] * len(client_ids))})",
+        [*conversation_ids, *client_ids],
+    )
+    return {(conversation_id, client_id) for conversation_id, client_id in rows} & set(pairs)
 
 
 def client_id_stored(conversation_id: int, client_id: str) -> bool:

@@ -2,10 +2,10 @@
 
 A customer's message is acked once it is committed, and nothing else happens before the ack.
 Every message that arrives while a commit is under way joins the next one: one transaction
-stores them all (each in a savepoint of its own, so one refused message refuses only itself),
-then each waiting socket gets its own outcome. The writer has a database thread of its own, so
-an ack never queues behind other conversations' reads and answers (SQLite in WAL mode lets
-those read beside it), and a burst costs one commit instead of one per message.
+stores them all, in a few statements for the whole batch (one refused message refuses only
+itself), then each waiting socket gets its own outcome. The writer has a database thread of
+its own, so an ack never queues behind other conversations' reads and answers (SQLite in WAL
+mode lets those read beside it), and a burst costs one commit instead of one per message.
 """
 
 from __future__ import annotations
@@ -16,26 +16,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import cast
 
 from channels.db import database_sync_to_async
 from django.db import transaction
 
 from . import actions
-from .actions import StoredCustomerMessage
+from .actions import CustomerMessageToStore, StoredCustomerMessage
 
 # Messages stored in one transaction at most: bounds how long the conversations' row locks
 # are held, and how long the first message of a large burst waits for the last.
 MAX_MESSAGES_PER_COMMIT = 128
 
 _WRITER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="message-writer")
-
-
-@dataclass(frozen=True)
-class CustomerMessageToStore:
-    conversation_id: int
-    client_id: str
-    text: str
 
 
 type Outcome = StoredCustomerMessage | Exception
@@ -45,27 +37,16 @@ def store_customer_messages(
     messages: list[CustomerMessageToStore],
     committed: Callable[[list[Outcome]], None] | None = None,
 ) -> list[Outcome]:
-    """Store `messages` in one transaction, each as `do_record_customer_message` would; the
+    """Store `messages` in one transaction (see `actions.do_record_customer_messages`); the
     outcome of each, in order: what it stored, or the exception that refused it. `committed`
     gets the outcomes as soon as the transaction commits, before the live events go out."""
-    outcomes: list[Outcome | None] = [None] * len(messages)
-    # Row locks in the order of the conversations' ids: two processes' writers never wait
-    # for each other in a circle.
-    order = sorted(range(len(messages)), key=lambda index: messages[index].conversation_id)
+    outcomes: list[Outcome] = []
     with transaction.atomic():
         if committed is not None:
             # The first thing after the commit: acks need not wait for the live events.
-            transaction.on_commit(lambda: committed(cast(list[Outcome], outcomes)))
-        for index in order:
-            message = messages[index]
-            try:
-                outcomes[index] = actions.do_record_customer_message(
-                    message.conversation_id, client_id=message.client_id, text=message.text
-                )
-            except (actions.ActionRefused, actions.Conversation.DoesNotExist) as refused:
-                # Its savepoint rolled back; the others' writes stand.
-                outcomes[index] = refused
-    return cast(list[Outcome], outcomes)
+            transaction.on_commit(lambda: committed(outcomes))
+        outcomes += actions.do_record_customer_messages(messages)
+    return outcomes
 
 
 @dataclass

@@ -193,7 +193,7 @@ async def test_a_failing_message_is_named_so_the_widget_can_send_it_again(monkey
         raise RuntimeError("disk full")
 
     socket, _ = await open_chat()
-    monkeypatch.setattr(actions, "do_record_customer_message", broken_record)
+    monkeypatch.setattr(actions, "do_record_customer_messages", broken_record)
     await socket.send_json_to({"type": "message", "client_id": "m-1", "text": "hello"})
     error = await socket.receive_json_from(timeout=TIMEOUT_S)
     assert (error["code"], error["client_id"]) == ("internal_error", "m-1")

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from support.conversations import actions, writer
+from support.conversations.agent_actions import do_resolve_conversation
 from support.conversations.audit import verify_chain
-from support.conversations.models import AuditEvent, Conversation, Message
+from support.conversations.models import AuditEvent, Conversation, Message, Status
 from support.conversations.writer import CustomerMessageToStore, store_customer_messages
 
 
@@ -85,3 +88,66 @@ async def test_messages_sent_together_share_commits_and_each_waiter_gets_its_own
             .values_list("seq", flat=True)
         ]
         assert seqs == [1, 2, 3, 4]
+
+
+@pytest.mark.django_db
+def test_a_burst_is_stored_in_statements_for_the_batch_not_eight_per_message():
+    conversations = [actions.do_start_conversation() for _ in range(12)]
+    burst = [
+        CustomerMessageToStore(c.pk, f"{c.pk}-1", "How long does shipping take?")
+        for c in conversations
+    ]
+    with CaptureQueriesContext(connection) as statements:
+        outcomes = store_customer_messages(burst)
+    assert [o.created for o in outcomes] == [True] * 12
+    # Begin, client_ids, locks, savepoint, messages, events, release, commit: 8, and one
+    # update per conversation (a message at a time took 8 per message).
+    assert len(statements.captured_queries) <= 8 + len(conversations)
+    for conversation in conversations:
+        conversation.refresh_from_db()
+        assert conversation.last_seq == 1
+        events = conversation.audit_events.order_by("index")
+        assert verify_chain(conversation, events, conversation.messages.all()) == []
+
+
+@pytest.mark.django_db
+def test_a_message_that_reopens_a_resolved_conversation_is_stored_beside_a_burst(dana):
+    resolved, open_one = actions.do_start_conversation(), actions.do_start_conversation()
+    actions.do_record_customer_message(resolved.pk, client_id="r-1", text="Thanks, all good")
+    do_resolve_conversation(resolved.pk, dana)
+    outcomes = store_customer_messages(
+        [
+            CustomerMessageToStore(open_one.pk, "o-1", "Where is my parcel?"),
+            CustomerMessageToStore(resolved.pk, "r-2", "Actually, one more thing"),
+            CustomerMessageToStore(open_one.pk, "o-2", "It has been a week"),
+            CustomerMessageToStore(resolved.pk, "r-1", "Thanks, all good"),  # a late resend
+        ]
+    )
+    assert [(o.message.seq, o.created) for o in outcomes] == [
+        (1, True),
+        (2, True),
+        (2, True),
+        (1, False),
+    ]
+    resolved.refresh_from_db()
+    assert resolved.status == Status.AI
+    assert resolved.audit_events.filter(
+        kind="status.changed", data__reason="customer_wrote_again"
+    ).exists()
+    for conversation in (resolved, open_one):
+        conversation.refresh_from_db()
+        events = conversation.audit_events.order_by("index")
+        assert verify_chain(conversation, events, conversation.messages.all()) == []
+
+
+@pytest.mark.django_db
+def test_a_client_id_sent_twice_in_one_burst_is_stored_once():
+    conversation = actions.do_start_conversation()
+    outcomes = store_customer_messages(
+        [
+            CustomerMessageToStore(conversation.pk, "twice", "Hello"),
+            CustomerMessageToStore(conversation.pk, "twice", "Hello"),
+        ]
+    )
+    assert [(o.message.seq, o.created) for o in outcomes] == [(1, True), (1, False)]
+    assert Message.objects.filter(conversation=conversation).count() == 1
