@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db import connection
 
 from routing.prompt_cache import min_cacheable_tokens
 from routing.prompts import (
@@ -60,17 +60,12 @@ def cacheable_prompt(base: str, centre: HelpCentre, model: str) -> str:
 def system_prompts() -> SystemPrompts:
     """The current system prompts (on a database thread): one small query to see whether the
     knowledge base changed since they were built, and a rebuild only if it did."""
-    version = KnowledgeArticle.objects.aggregate(
-        articles=Count("pk"),
-        published=Count("pk", filter=Q(published=True)),
-        changed_at=Max("updated_at"),
-    )
     key = (
         settings.LADDER_PROMPT_HELP_CENTRE_TOKENS,
         settings.LADDER_FAST_MODEL,
         settings.LADDER_STRONG_MODEL,
         tuple(sorted(settings.LADDER_MIN_CACHEABLE_TOKENS.items())),
-        *version.values(),
+        *_knowledge_version(),
     )
     with _lock:
         if _built["key"] == key:
@@ -84,6 +79,18 @@ def system_prompts() -> SystemPrompts:
     with _lock:
         _built.update(key=key, prompts=prompts)
     return prompts
+
+
+def _knowledge_version() -> tuple[Any, ...]:
+    """How many articles, how many published, and the last change: one plain statement, as
+    every answer asks (the ORM's aggregate compiles a query each time)."""
+    table = connection.ops.quote_name(KnowledgeArticle._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(CASE WHEN published THEN 1 ELSE 0 END), 0), "  # noqa: S608
+            f"max(updated_at) FROM {table}"
+        )
+        return tuple(cursor.fetchone())
 
 
 def cache_outlook(prompts: SystemPrompts) -> list[dict[str, Any]]:
