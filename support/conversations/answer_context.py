@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from routing.language import detect_language
 
 from .models import Conversation, Role, Status
+from .rows import update_row
 from .statements import conversation_row, question_and_later_reply, turns_before
 
 # How many earlier messages of the conversation go into the prompt.
@@ -70,6 +71,6 @@ def customer_language(context: Context) -> str:
         context.question, hint=conversation.language or conversation.browser_language
     )
     if language != conversation.language:
-        Conversation.objects.filter(pk=conversation.pk).update(language=language)
+        update_row(Conversation, conversation.pk, language=language)
         conversation.language = language
     return language
