@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 KEY_PREFIX = "ladder-limits"
 
@@ -128,18 +128,18 @@ def frame_rates(frame_type: str) -> list[tuple[Rate, str]]:
 
 
 class Limiter:
-    """Moving-window counters in the configured storage, one storage per event loop (a
+    """Sliding-window counters in the configured storage, one storage per event loop (a
     storage's connections and locks belong to the loop that made them)."""
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._limiter: MovingWindowRateLimiter | None = None
+        self._limiter: SlidingWindowCounterRateLimiter | None = None
 
-    def _strategy(self) -> MovingWindowRateLimiter:
+    def _strategy(self) -> SlidingWindowCounterRateLimiter:
         loop = asyncio.get_running_loop()
         if self._limiter is None or self._loop is not loop:
             self._loop = loop
-            self._limiter = MovingWindowRateLimiter(make_storage())
+            self._limiter = SlidingWindowCounterRateLimiter(make_storage())
         return self._limiter
 
     async def retry_after_s(self, rate: Rate, *identifiers: str) -> int:
