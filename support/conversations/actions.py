@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
@@ -68,16 +69,8 @@ def _locked(conversation_id: int) -> Conversation:
 
 
 def _next_message(conversation: Conversation, **fields: Any) -> Message:
-    conversation.last_seq += 1
     now = timezone.now()
-    message = Message(
-        conversation=conversation,
-        seq=conversation.last_seq,
-        created_at=now,
-        updated_at=now,
-        **fields,
-    )
-    seal_message(conversation, message)
+    message = _new_message(conversation, now, **fields)
     update_row(
         Conversation,
         conversation.pk,
@@ -89,6 +82,20 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
     return message
 
 
+def _new_message(conversation: Conversation, now: datetime, **fields: Any) -> Message:
+    """The conversation's next message, sealed, and its seq taken on `conversation`; unsaved."""
+    conversation.last_seq += 1
+    message = Message(
+        conversation=conversation,
+        seq=conversation.last_seq,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    seal_message(conversation, message)
+    return message
+
+
 def _insert(instance: Model) -> None:
     """Store a new instance with one plain INSERT (auto_now fields are the caller's to set)."""
     fields = _insert_fields(type(instance))
@@ -97,6 +104,10 @@ def _insert(instance: Model) -> None:
         tuple(f.name for f in fields),
         [getattr(instance, f.attname) for f in fields],
     )
+    _mark_stored(instance)
+
+
+def _mark_stored(instance: Model) -> None:
     instance._state.adding = False
     instance._state.db = "default"
 
@@ -201,27 +212,25 @@ def do_record_customer_message(
                 _set_status(
                     conversation, Status.AI, reason="customer_wrote_again", actor="customer"
                 )
-            append_event(
-                conversation,
-                "message.customer",
-                "customer",
-                {
-                    "seq": message.seq,
-                    "client_id": client_id,
-                    "chars": len(text),
-                    **text_digest_data(message),
-                },
-            )
-            if conversation.status in (Status.WAITING, Status.AGENT):
-                publish_after_commit(
-                    INBOX_GROUP,
-                    {"type": "inbox.changed", "conversation": str(conversation.public_id)},
-                )
-            _publish_message(conversation, message)
+            append_events(conversation, [_customer_message_event(message)])
+            _publish_customer_message(conversation, message)
     except IntegrityError:
         # Two sockets resent the same client_id at once: the first one stored it.
         return _already_stored(conversation_id, client_id)
     return StoredCustomerMessage(message, True, conversation)
+
+
+def _customer_message_event(message: Message) -> AuditEntry:
+    data = {"seq": message.seq, "client_id": message.client_id, "chars": len(message.text)}
+    return ("message.customer", "customer", data | text_digest_data(message))
+
+
+def _publish_customer_message(conversation: Conversation, message: Message) -> None:
+    if conversation.status in (Status.WAITING, Status.AGENT):
+        publish_after_commit(
+            INBOX_GROUP, {"type": "inbox.changed", "conversation": str(conversation.public_id)}
+        )
+    _publish_message(conversation, message)
 
 
 @dataclass(frozen=True)
@@ -309,22 +318,11 @@ def _store_together(
     events: list[tuple[Any, ...]] = []
     for item in messages:
         conversation = conversations[item.conversation_id]
-        conversation.last_seq += 1
-        message = Message(
-            conversation=conversation,
-            seq=conversation.last_seq,
-            role=Role.CUSTOMER,
-            text=item.text,
-            client_id=item.client_id,
-            created_at=now,
-            updated_at=now,
+        message = _new_message(
+            conversation, now, role=Role.CUSTOMER, text=item.text, client_id=item.client_id
         )
-        seal_message(conversation, message)
         built.append(message)
-        data = {"seq": message.seq, "client_id": item.client_id, "chars": len(item.text)}
-        events += chained_rows(
-            conversation, [("message.customer", "customer", data | text_digest_data(message))]
-        )
+        events += chained_rows(conversation, [_customer_message_event(message)])
     fields = _insert_fields(Message)
     ids = insert_rows_returning(
         Message,
@@ -348,14 +346,9 @@ def _store_together(
     outcomes = []
     for message in built:
         message.pk = pks[(message.conversation_id, message.seq)]
-        message._state.adding = False
-        message._state.db = "default"
+        _mark_stored(message)
         conversation = conversations[message.conversation_id]
-        if conversation.status in (Status.WAITING, Status.AGENT):
-            publish_after_commit(
-                INBOX_GROUP, {"type": "inbox.changed", "conversation": str(conversation.public_id)}
-            )
-        _publish_message(conversation, message)
+        _publish_customer_message(conversation, message)
         outcomes.append(StoredCustomerMessage(message, True, conversation))
     return outcomes
 

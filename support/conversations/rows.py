@@ -44,16 +44,22 @@ def _db_values(model: type[models.Model], columns: tuple[str, ...], values: Sequ
     ]
 
 
+def _insert_params(
+    model: type[models.Model], columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> list[Any]:
+    params: list[Any] = []
+    for row in rows:
+        params += _db_values(model, columns, row)
+    return params
+
+
 def insert_rows(
     model: type[models.Model], columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
 ) -> None:
     if not rows:
         return
-    params: list[Any] = []
-    for row in rows:
-        params += _db_values(model, columns, row)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, columns, len(rows)), params)
+        cursor.execute(_insert_sql(model, columns, len(rows)), _insert_params(model, columns, rows))
 
 
 def insert_rows_returning(
@@ -67,14 +73,11 @@ def insert_rows_returning(
     if not rows:
         return []
     quote = connection.ops.quote_name
-    params: list[Any] = []
-    for row in rows:
-        params += _db_values(model, columns, row)
     with connection.cursor() as cursor:
         cursor.execute(
             _insert_sql(model, columns, len(rows))
             + f" RETURNING {', '.join(quote(_column(model, c)) for c in returning)}",
-            params,
+            _insert_params(model, columns, rows),
         )
         return [tuple(row) for row in cursor.fetchall()]
 
@@ -82,13 +85,8 @@ def insert_rows_returning(
 def insert_row_returning_pk(
     model: type[models.Model], columns: tuple[str, ...], values: Sequence[Any]
 ) -> int:
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _insert_sql(model, columns, 1) + f" RETURNING {quote(_pk_column(model))}",
-            _db_values(model, columns, values),
-        )
-        return int(cursor.fetchone()[0])
+    [(pk,)] = insert_rows_returning(model, columns, [values], (model._meta.pk.name,))
+    return int(pk)
 
 
 def update_row(model: type[models.Model], pk: int, /, **values: Any) -> None:
