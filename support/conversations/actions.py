@@ -252,7 +252,8 @@ def do_record_customer_messages(messages: Sequence[CustomerMessageToStore]) -> l
     one INSERT of the messages and one of their audit events, and one update per conversation
     (instead of eight statements a message). A resend, a message that reopens a resolved
     conversation and a message of a conversation that has one of those go the single way, in
-    a savepoint each, as does everything if two writers stored the same client_id at once."""
+    a savepoint each. The client_ids are read under the conversations' locks, which every
+    writer of a message takes, so none can be stored by another writer in between."""
     outcomes: list[StoreOutcome | None] = [None] * len(messages)
     valid: list[int] = []
     for index, message in enumerate(messages):
@@ -270,13 +271,8 @@ def do_record_customer_messages(messages: Sequence[CustomerMessageToStore]) -> l
     valid = [i for i in valid if outcomes[i] is None]
     together = _new_in_open_conversations([messages[i] for i in valid], conversations)
     together_indexes = [i for i, ok in zip(valid, together, strict=True) if ok]
-    try:
-        with transaction.atomic():
-            stored = _store_together([messages[i] for i in together_indexes], conversations)
-    except IntegrityError:
-        # Another writer stored one of these client_ids since we looked: one at a time.
-        stored = []
-    for index, outcome in zip(together_indexes, stored, strict=False):
+    stored = _store_together([messages[i] for i in together_indexes], conversations)
+    for index, outcome in zip(together_indexes, stored, strict=True):
         outcomes[index] = outcome
     for index in valid:
         if outcomes[index] is None:

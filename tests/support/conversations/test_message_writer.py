@@ -4,9 +4,10 @@ one refused message refuses only itself, and an ack is sent only for a committed
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from support.conversations import actions, writer
@@ -100,9 +101,9 @@ def test_a_burst_is_stored_in_statements_for_the_batch_not_eight_per_message():
     with CaptureQueriesContext(connection) as statements:
         outcomes = store_customer_messages(burst)
     assert [o.created for o in outcomes] == [True] * 12
-    # Begin, client_ids, locks, savepoint, messages, events, release, commit: 8, and one
-    # update per conversation (a message at a time took 8 per message).
-    assert len(statements.captured_queries) <= 8 + len(conversations)
+    # Begin, locks, client_ids, messages, events, commit: 6, and one update per conversation
+    # (a message at a time took 8 per message).
+    assert len(statements.captured_queries) <= 6 + len(conversations)
     for conversation in conversations:
         conversation.refresh_from_db()
         assert conversation.last_seq == 1
@@ -150,4 +151,44 @@ def test_a_client_id_sent_twice_in_one_burst_is_stored_once():
         ]
     )
     assert [(o.message.seq, o.created) for o in outcomes] == [(1, True), (1, False)]
+    assert Message.objects.filter(conversation=conversation).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_id_stored_by_another_writer_meanwhile_is_found_under_the_lock():
+    """Two writers with the same message: the second waits on the conversation's lock, then
+    finds the first one's message instead of storing it again (or failing on the constraint)."""
+    conversation = actions.do_start_conversation()
+    message = CustomerMessageToStore(conversation.pk, "same", "Where is my parcel?")
+    first_stored, let_first_commit = threading.Event(), threading.Event()
+    outcomes: dict[str, list[writer.Outcome]] = {}
+
+    def first_writer() -> None:
+        try:
+            with transaction.atomic():
+                outcomes["first"] = actions.do_record_customer_messages([message])
+                first_stored.set()
+                let_first_commit.wait(10)
+        finally:
+            connection.close()
+
+    def second_writer() -> None:
+        try:
+            outcomes["second"] = store_customer_messages([message])
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=first_writer)
+    first.start()
+    assert first_stored.wait(10)
+    second = threading.Thread(target=second_writer)
+    second.start()
+    second.join(0.5)  # the second writer is now waiting for the lock the first one holds
+    let_first_commit.set()
+    first.join(10)
+    second.join(10)
+
+    assert outcomes["first"][0].created is True
+    assert outcomes["second"][0].created is False
+    assert outcomes["second"][0].message.pk == outcomes["first"][0].message.pk
     assert Message.objects.filter(conversation=conversation).count() == 1
