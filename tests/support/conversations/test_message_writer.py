@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 
 import pytest
 from django.db import connection, transaction
@@ -161,7 +162,7 @@ def test_a_client_id_stored_by_another_writer_meanwhile_is_found_under_the_lock(
     conversation = actions.do_start_conversation()
     message = CustomerMessageToStore(conversation.pk, "same", "Where is my parcel?")
     first_stored, let_first_commit = threading.Event(), threading.Event()
-    outcomes: dict[str, list[writer.Outcome]] = {}
+    outcomes: dict[str, Sequence[writer.Outcome]] = {}
 
     def first_writer() -> None:
         try:
