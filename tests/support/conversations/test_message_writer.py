@@ -18,6 +18,13 @@ from support.conversations.models import AuditEvent, Conversation, Message, Stat
 from support.conversations.writer import CustomerMessageToStore, store_customer_messages
 
 
+def assert_chain_verifies(conversation: Conversation) -> None:
+    """The conversation's audit chain, read back as stored, verifies with its messages."""
+    conversation.refresh_from_db()
+    events = conversation.audit_events.order_by("index")
+    assert verify_chain(conversation, events, conversation.messages.all()) == []
+
+
 @pytest.mark.django_db
 def test_messages_of_several_conversations_are_stored_in_one_commit_each_with_its_seq():
     first, second = actions.do_start_conversation(), actions.do_start_conversation()
@@ -35,9 +42,7 @@ def test_messages_of_several_conversations_are_stored_in_one_commit_each_with_it
     ]
     # Each message is in its conversation's audit chain, which still verifies.
     for conversation in (first, second):
-        conversation.refresh_from_db()
-        events = conversation.audit_events.order_by("index")
-        assert verify_chain(conversation, events, conversation.messages.all()) == []
+        assert_chain_verifies(conversation)
     assert AuditEvent.objects.filter(kind="message.customer").count() == 3
 
 
@@ -106,10 +111,8 @@ def test_a_burst_is_stored_in_statements_for_the_batch_not_eight_per_message():
     # (a message at a time took 8 per message).
     assert len(statements.captured_queries) <= 6 + len(conversations)
     for conversation in conversations:
-        conversation.refresh_from_db()
+        assert_chain_verifies(conversation)
         assert conversation.last_seq == 1
-        events = conversation.audit_events.order_by("index")
-        assert verify_chain(conversation, events, conversation.messages.all()) == []
 
 
 @pytest.mark.django_db
@@ -137,9 +140,7 @@ def test_a_message_that_reopens_a_resolved_conversation_is_stored_beside_a_burst
         kind="status.changed", data__reason="customer_wrote_again"
     ).exists()
     for conversation in (resolved, open_one):
-        conversation.refresh_from_db()
-        events = conversation.audit_events.order_by("index")
-        assert verify_chain(conversation, events, conversation.messages.all()) == []
+        assert_chain_verifies(conversation)
 
 
 @pytest.mark.django_db
