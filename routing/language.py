@@ -86,6 +86,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Envío" and "envio" are one word to the index."""
+    if text.isascii():
+        return text.lower()  # nothing to decompose, and ASCII's case folding is lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
