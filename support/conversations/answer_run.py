@@ -9,9 +9,10 @@ from typing import Any
 from channels.layers import get_channel_layer
 
 from routing.configured import thresholds
+from routing.providers import ProviderRequest
 
 from . import actions
-from .billing import release_call
+from .billing import release_call, reserve_call_now
 from .dbthreads import after_stream, in_conversation
 from .ledger import Reservation
 from .models import Message
@@ -93,6 +94,23 @@ class AnswerRun:
             # Rolled back with the refusal: the router's events are written when it stops.
             self.pending_audit[:0] = entries
             raise TakenOver from refused
+
+    async def reserve_call(self, request: ProviderRequest) -> str | None:
+        """The call's spend (see billing.reserve_call_now) and then, unless an earlier turn
+        took it, the answer's seq, in one trip to the database thread; the name of the limit
+        that refused the spend, or None. TakenOver as for `reserve` (the spend reserved is
+        then given back when the answer ends, as any spend no booking settled)."""
+        return await in_conversation(self.conversation_id, self.reserve_call_now)(request)
+
+    def reserve_call_now(self, request: ProviderRequest) -> str | None:
+        """`reserve_call`, on the database thread."""
+        reserved = reserve_call_now(self.conversation_id, request, self.client_address)
+        if isinstance(reserved, str):
+            return reserved
+        self.spend = reserved
+        if self.reserved is None:
+            self.reserve_now(request.tier, request.model)
+        return None
 
     def release_if_streamed(self, streamed: bool) -> None:
         if streamed:

@@ -76,12 +76,21 @@ def worst_case_usd(request: ProviderRequest) -> Decimal:
 async def reserve_call(
     conversation_id: int, request: ProviderRequest, client_address: str = ""
 ) -> Reservation | str:
+    """`reserve_call_now` on the conversation's database thread."""
+    return await in_conversation(conversation_id, reserve_call_now)(
+        conversation_id, request, client_address
+    )
+
+
+def reserve_call_now(
+    conversation_id: int, request: ProviderRequest, client_address: str = ""
+) -> Reservation | str:
     """A place among the calls in flight, and the call's worst-case cost reserved against the
     tier's daily cap, the client address's and the conversation's budgets; or the name of the
-    limit that refused."""
+    limit that refused. On a database thread."""
     if not CALLS_IN_FLIGHT.try_acquire(settings.LADDER_MAX_MODEL_CALLS_IN_FLIGHT):
         return "calls_in_flight"
-    reserved = await in_conversation(conversation_id, reserve_spend)(
+    reserved = reserve_spend(
         worst_case_usd(request), spend_budgets(request.tier, conversation_id, client_address)
     )
     if isinstance(reserved, Budget):

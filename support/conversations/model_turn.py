@@ -19,7 +19,7 @@ from routing.providers import Passage, Provider, ProviderRequest
 from . import actions, tier_loop
 from .answer_context import Context
 from .answer_run import AnswerRun
-from .billing import reserve_call, settle_call
+from .billing import settle_call
 from .breakers import record_call_health
 from .dbthreads import after_stream
 from .models import Message, Tier
@@ -63,12 +63,12 @@ async def call_tier(
         passages=passages,
         max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
     )
-    if provider.name != "local":
-        reserved = await reserve_call(run.conversation_id, request, run.client_address)
-        if isinstance(reserved, str):
-            return refused_by_limit(run, reserved, signals, model)
-        run.spend = reserved
-    await run.reserve(tier, model)
+    if provider.name == "local":
+        await run.reserve(tier, model)
+    else:
+        refused = await run.reserve_call(request)
+        if refused is not None:
+            return refused_by_limit(run, refused, signals, model)
     stream = _TierStream(run, TierOutcome(model=model, signals=signals))
     call = await call_model(
         provider, request, on_control=stream.control_seen, on_text=stream.text_seen

@@ -10,9 +10,11 @@ from decimal import Decimal
 import pytest
 from channels.db import database_sync_to_async
 
+from routing import reasons
 from routing.circuit import reset_all
-from support.conversations import drafting
+from support.conversations import actions, answer_tasks, drafting
 from support.conversations.actions import ActionRefused
+from support.conversations.answer_run import AnswerRun
 from support.conversations.ledger import CALLS_IN_FLIGHT, address_budget
 from support.conversations.ledger_models import DailySpend, SpendBudget
 from support.conversations.models import Message
@@ -115,6 +117,38 @@ async def test_past_the_calls_in_flight_a_customer_goes_to_a_person(
     assert "a person from our team will help" in frames[-1]["text"]
     for socket in (first, second):
         await socket.disconnect()
+
+
+async def test_a_handoff_before_the_call_gives_its_spend_back_and_calls_nothing(
+    demo_kb, fake_anthropic, settings, monkeypatch
+):
+    # The call's spend and the answer's seq are reserved in one trip, in that order: a
+    # customer who asks for a person in between stops the call, and what it held is given back.
+    reserve_seq = AnswerRun.reserve_now
+
+    def person_first(run: AnswerRun, tier: str, model: str) -> None:
+        actions.do_request_handoff(
+            run.conversation_id,
+            reason=reasons.CUSTOMER_REQUEST,
+            actor="customer",
+            notice="A person from our team will help you shortly.",
+        )
+        reserve_seq(run, tier, model)
+
+    monkeypatch.setattr(AnswerRun, "reserve_now", person_first)
+    socket, welcome = await open_chat()
+    await send_message(socket, QUESTION)
+    await answer_tasks.wait_for_answers()
+    assert fake_anthropic.requests == []
+    day = await database_sync_to_async(DailySpend.objects.get)(tier="fast")
+    assert (day.reserved_usd, day.cost_usd, day.calls) == (0, 0, 0)
+    assert CALLS_IN_FLIGHT.count == 0
+    _, messages, events = await story(welcome["conversation"])
+    kinds = [e.kind for e in events]
+    assert "routing.decision" in kinds
+    assert "model.call" not in kinds
+    assert [m.role for m in messages] == ["customer", "system"]
+    await socket.disconnect()
 
 
 async def test_concurrent_calls_never_overshoot_the_daily_cap(demo_kb, fake_anthropic, settings):
