@@ -12,7 +12,7 @@ from . import tier_loop
 from .answer_cache import cache_key_for, cacheable, remember_answer, serve_cached
 from .answer_run import AnswerRun
 from .billing import tier_blocked
-from .dbthreads import in_conversation
+from .dbthreads import in_conversation, preparing_in
 from .handoff import hand_off
 from .model_turn import TierOutcome, call_tier
 from .models import Conversation, Tier
@@ -21,7 +21,7 @@ from .preparing import Prepared, prepare
 
 async def answer(run: AnswerRun) -> None:
     provider = get_provider()
-    prepared = await in_conversation(run.conversation_id, prepare)(run, provider)
+    prepared = await preparing_in(run.conversation_id, prepare)(run, provider)
     if prepared is None:
         return
     cache_key: str | None = None

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
 from django.db import connection
 
-from support.conversations.dbthreads import in_conversation, thread_count
+from support.conversations.dbthreads import in_conversation, preparing_in, thread_count
 
 
 def current_thread_name() -> str:
@@ -40,3 +41,38 @@ def test_sqlite_gets_one_thread_and_postgresql_four_unless_set(settings):
     assert thread_count() == (1 if connection.vendor == "sqlite" else 4)
     settings.LADDER_CONVERSATION_DB_THREADS = 2
     assert thread_count() == 2
+
+
+async def test_a_preparation_waits_for_the_urgent_work_queued_on_its_thread(settings):
+    # An answer's reservation (or a handoff) asked for while other answers' preparations queue
+    # runs before them; each lane keeps its own order.
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    gate = threading.Event()
+    ran: list[str] = []
+    busy = asyncio.ensure_future(in_conversation(0, gate.wait)(10))
+    await asyncio.sleep(0.05)
+    queued = [
+        asyncio.ensure_future(run_in(conversation_id, ran.append)(name))
+        for run_in, conversation_id, name in [
+            (preparing_in, 1, "prepare 1"),
+            (in_conversation, 2, "reserve 2"),
+            (preparing_in, 3, "prepare 3"),
+            (in_conversation, 1, "handoff 1"),
+        ]
+    ]
+    await asyncio.sleep(0.05)
+    assert ran == []  # all wait behind the work under way
+    gate.set()
+    await asyncio.gather(busy, *queued)
+    assert ran == ["reserve 2", "handoff 1", "prepare 1", "prepare 3"]
+
+
+async def test_an_error_in_a_lane_reaches_its_caller_and_the_thread_goes_on(settings):
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+
+    def broken() -> None:
+        raise ValueError("no such row")
+
+    with pytest.raises(ValueError, match="no such row"):
+        await preparing_in(0, broken)()
+    assert await in_conversation(0, current_thread_name)() == "conversation-db-0"
