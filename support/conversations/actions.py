@@ -69,6 +69,9 @@ def _locked(conversation_id: int) -> Conversation:
 
 
 def _next_message(conversation: Conversation, **fields: Any) -> Message:
+    """The conversation's next message, stored, with the conversation's row: its seq, and its
+    audit chain's head, so events appended with `_insert_events` just before need no write of
+    their own."""
     now = timezone.now()
     message = _new_message(conversation, now, **fields)
     update_row(
@@ -76,10 +79,19 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
         conversation.pk,
         last_seq=conversation.last_seq,
         updated_at=now,
+        audit_count=conversation.audit_count,
+        audit_head_hash=conversation.audit_head_hash,
         audit_head_seal=seal_head(conversation),
     )
     _insert(message)
     return message
+
+
+def _insert_events(conversation: Conversation, entries: Sequence[AuditEntry]) -> None:
+    """Append events to the chain with one INSERT, leaving the chain's head on `conversation`
+    for the caller's next write of the row (`_next_message` writes it)."""
+    if entries:
+        insert_rows(AuditEvent, AUDIT_COLUMNS, chained_rows(conversation, entries))
 
 
 def _new_message(conversation: Conversation, now: datetime, **fields: Any) -> Message:
@@ -366,10 +378,11 @@ def do_begin_assistant_message(
     """
     with transaction.atomic():
         conversation = _locked(conversation_id)
-        append_events(conversation, audit_before)
         if conversation.status != Status.AI:
-            # While people have the conversation no model answers in it.
+            # While people have the conversation no model answers in it (the caller keeps
+            # `audit_before` to write with its next step).
             raise ActionRefused("not_with_ai", f"the conversation is {conversation.status}")
+        _insert_events(conversation, audit_before)
         return _next_message(
             conversation, role=Role.ASSISTANT, state=MessageState.STREAMING, tier=tier, model=model
         )
@@ -394,7 +407,6 @@ def do_finish_assistant_message(
             raise Message.DoesNotExist(f"no message {message_id}")
         conversation = _locked(message.conversation_id)
         message.conversation = conversation
-        append_events(conversation, audit_before)
         message.text = text
         message.state = MessageState.INTERRUPTED if interrupted else MessageState.COMPLETE
         message.updated_at = timezone.now()
@@ -409,13 +421,13 @@ def do_finish_assistant_message(
             updated_at=message.updated_at,
             **usage,
         )
-        append_event(
-            conversation,
+        # The events before the answer, its own, and those after it: one INSERT, one update.
+        answered = (
             audit_kind,
             f"model:{message.model or message.tier}",
             {**audit_data, **text_digest_data(message)},
         )
-        append_events(conversation, audit_after)
+        append_events(conversation, [*audit_before, answered, *audit_after])
     return message
 
 

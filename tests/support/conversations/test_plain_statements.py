@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from support.conversations import actions
@@ -126,6 +129,52 @@ def test_a_finished_answer_is_stored_with_its_usage_under_its_reserved_seq():
     assert stored.as_frame()["interrupted"] is True
     conversation.refresh_from_db()
     assert verify_chain(conversation, conversation.audit_events.order_by("index")) == []
+
+
+def writes_to(captured: CaptureQueriesContext, verb: str, model: type[Model]) -> int:
+    table = model._meta.db_table
+    return sum(
+        1
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(verb) and table in query["sql"].split("(")[0]
+    )
+
+
+def test_an_answer_writes_its_events_in_order_with_one_insert_and_one_update_each():
+    conversation = actions.do_start_conversation()
+    actions.do_record_customer_message(conversation.pk, client_id="a", text="Question")
+    router = [("routing.rules", "router", {"seq": 1}), ("routing.decision", "router", {"seq": 1})]
+    with CaptureQueriesContext(connection) as begun:
+        reserved = actions.do_begin_assistant_message(
+            conversation.pk, tier="fast", model="m", audit_before=router
+        )
+    with CaptureQueriesContext(connection) as finished:
+        actions.do_finish_assistant_message(
+            reserved.pk,
+            text="Answer",
+            interrupted=False,
+            audit_kind="model.call",
+            audit_data={"answer_seq": reserved.seq},
+            usage={"output_tokens": 3},
+            audit_before=[("limit.spend_cap", "system", {"tier": "strong"})],
+            audit_after=[("routing.decision", "router", {"seq": 1})],
+        )
+
+    conversation.refresh_from_db()
+    events = list(conversation.audit_events.order_by("index"))
+    assert [e.kind for e in events][-5:] == [
+        "routing.rules",
+        "routing.decision",
+        "limit.spend_cap",
+        "model.call",
+        "routing.decision",
+    ]
+    assert verify_chain(conversation, events) == []
+    assert conversation.last_seq == reserved.seq
+    # The router's events ride on the reservation's own writes, the answer's on its store's.
+    for captured in (begun, finished):
+        assert writes_to(captured, "INSERT", AuditEvent) == 1
+        assert writes_to(captured, "UPDATE", Conversation) == 1
 
 
 def test_todays_spend_is_read_as_the_orm_stores_it():
