@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -315,6 +316,13 @@ LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
 LADDER_RELAY_SILENCE_S = env.float("LADDER_RELAY_SILENCE_S", default=5.0)
 # Database threads for conversations' work (0: one on SQLite, four on PostgreSQL).
 LADDER_CONVERSATION_DB_THREADS = env.int("LADDER_CONVERSATION_DB_THREADS", default=0)
+# How long (ms) a server thread may hold the GIL before it must hand over (Python's
+# sys.setswitchinterval; 0 keeps Python's 5 ms). See docs/operations.md.
+LADDER_GIL_SWITCH_MS = env.float("LADDER_GIL_SWITCH_MS", default=1.0)
+if not 0 <= LADDER_GIL_SWITCH_MS <= 100:
+    raise ImproperlyConfigured(
+        f"LADDER_GIL_SWITCH_MS must be from 0 to 100 (ms), not {LADDER_GIL_SWITCH_MS}"
+    )
 # An answer still "streaming" this long after its last write belongs to a process that died.
 LADDER_STALE_STREAM_S = env.int("LADDER_STALE_STREAM_S", default=120)
 

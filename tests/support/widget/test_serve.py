@@ -67,6 +67,22 @@ def test_config_shares_one_socket_between_daphnes_that_supervisor_restarts(setti
     assert "autorestart=true" in config and f"stopwaitsecs={serve.STOP_WAIT_S}" in config
 
 
+@pytest.mark.parametrize(("configured", "expected_s"), [("2", 0.002), ("0", 0.005)])
+def test_a_server_process_hands_the_gil_over_as_configured(configured, expected_s):
+    # What Daphne loads (the ASGI application) sets the interval; 0 keeps Python's own.
+    env = {**os.environ, "LADDER_GIL_SWITCH_MS": configured}
+    env.pop("DATABASE_URL", None)
+    shown = subprocess.run(
+        [sys.executable, "-c", "import sys, support.asgi; print(sys.getswitchinterval())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert float(shown.stdout.split()[-1]) == pytest.approx(expected_s)
+
+
 def test_processes_default_to_the_cores_with_postgresql_and_redis(settings):
     settings.DATABASE_VENDOR = "postgresql"
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
