@@ -11,8 +11,7 @@ from channels.layers import get_channel_layer
 from routing.configured import thresholds
 from routing.providers import ProviderRequest
 
-from . import actions
-from .billing import release_call, reserve_call_now
+from . import actions, billing
 from .dbthreads import after_stream, in_conversation
 from .ledger import Reservation
 from .models import Message
@@ -104,7 +103,7 @@ class AnswerRun:
 
     def reserve_call_now(self, request: ProviderRequest) -> str | None:
         """`reserve_call`, on the database thread."""
-        reserved = reserve_call_now(self.conversation_id, request, self.client_address)
+        reserved = billing.reserve_call_now(self.conversation_id, request, self.client_address)
         if isinstance(reserved, str):
             return reserved
         self.spend = reserved
@@ -122,4 +121,4 @@ class AnswerRun:
         """Give back a reservation no booking settled (the answer stopped before it)."""
         spend, self.spend = self.spend, None
         if spend is not None:
-            await after_stream(release_call)(spend)
+            await after_stream(billing.release_call)(spend)
