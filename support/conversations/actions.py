@@ -74,6 +74,14 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
     their own."""
     now = timezone.now()
     message = _new_message(conversation, now, **fields)
+    _write_head(conversation, now)
+    _insert(message)
+    return message
+
+
+def _write_head(conversation: Conversation, now: datetime) -> None:
+    """Store what new messages and events changed on the conversation's row: its last seq,
+    its audit chain's count and head, and the seal over them."""
     update_row(
         Conversation,
         conversation.pk,
@@ -83,8 +91,6 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
         audit_head_hash=conversation.audit_head_hash,
         audit_head_seal=seal_head(conversation),
     )
-    _insert(message)
-    return message
 
 
 def _insert_events(conversation: Conversation, entries: Sequence[AuditEntry]) -> None:
@@ -341,16 +347,7 @@ def _store_together(
     pks = {(conversation_id, seq): pk for pk, conversation_id, seq in ids}
     insert_rows(AuditEvent, AUDIT_COLUMNS, events)
     for conversation_id in dict.fromkeys(item.conversation_id for item in messages):
-        conversation = conversations[conversation_id]
-        update_row(
-            Conversation,
-            conversation.pk,
-            last_seq=conversation.last_seq,
-            updated_at=now,
-            audit_count=conversation.audit_count,
-            audit_head_hash=conversation.audit_head_hash,
-            audit_head_seal=seal_head(conversation),
-        )
+        _write_head(conversations[conversation_id], now)
     outcomes = []
     for message in built:
         message.pk = pks[(message.conversation_id, message.seq)]
