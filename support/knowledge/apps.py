@@ -33,7 +33,15 @@ def _article_saved(instance: Any, raw: bool = False, **kwargs: Any) -> None:
         article_changed(instance.pk)
 
 
-def _translation_changed(instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def _translation_changed(
+    instance: Any, raw: bool = False, origin: Any = None, **kwargs: Any
+) -> None:
+    from .models import KnowledgeArticle
+
+    # Deleted with its article (`origin` is what the delete began with): rebuilding the
+    # article's entries now would leave entries behind that point at no article.
+    if getattr(origin, "model", type(origin)) is KnowledgeArticle:
+        return
     if not raw:
         from .index import article_changed
 

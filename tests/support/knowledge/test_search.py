@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from routing.language import stem
-from support.knowledge.models import ArticleTranslation, KnowledgeArticle
+from support.knowledge.models import ArticleTranslation, KnowledgeArticle, SearchEntry
 from support.knowledge.search import question_terms, search_passages
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +200,25 @@ def test_an_edit_made_in_sql_is_seen_after_rebuilding_the_index():
 def test_a_deleted_article_is_no_longer_found():
     make_article("Snowshoe rental", "We rent snowshoes for $12 a day.").delete()
     assert search_passages("snowshoe rental") == []
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one", "bulk"])
+def test_an_article_with_translations_can_be_deleted(bulk):
+    # Its translations are deleted first, and must not rebuild entries of a vanishing article.
+    article = make_article("Snowshoe rental", "We rent snowshoes for $12 a day.")
+    ArticleTranslation.objects.create(
+        article=article, language="es", title="Alquiler de raquetas", body="Alquilamos raquetas."
+    )
+    if bulk:
+        KnowledgeArticle.objects.filter(pk=article.pk).delete()
+    else:
+        article.delete()
+    assert not SearchEntry.objects.exists()
+    assert search_passages("snowshoe rental") == []
+    assert search_passages("alquiler de raquetas", language="es") == []
+    # An article deleted with its translations is forgotten: the next one with that pk indexes.
+    make_article("Ski rental", "We rent skis for $30 a day.")
+    assert best_title("ski rental") == "Ski rental"
 
 
 def test_order_numbers_and_prices_in_a_question_do_not_change_the_answer():
