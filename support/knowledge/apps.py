@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class KnowledgeConfig(AppConfig):
@@ -23,6 +23,7 @@ class KnowledgeConfig(AppConfig):
                 sender=ArticleTranslation,
                 dispatch_uid=f"kb-index-translation-{signal is post_save}",
             )
+        post_migrate.connect(_migrated, sender=self, dispatch_uid="kb-version-triggers")
 
 
 def _article_saved(instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -46,3 +47,16 @@ def _translation_changed(
         from .index import article_changed
 
         article_changed(instance.article_id)
+
+
+def _migrated(using: str = "default", plan: Any = None, **kwargs: Any) -> None:
+    # A migration that rebuilt one of the watched tables on SQLite took its triggers with it.
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from .version import install
+
+    connection = connections[using]
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("knowledge", "0006_knowledge_version") in applied:
+        install(connection)

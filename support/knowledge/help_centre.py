@@ -21,6 +21,7 @@ from routing.prompts import (
 )
 
 from .models import KnowledgeArticle
+from .version import knowledge_version
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,14 @@ def cacheable_prompt(base: str, centre: HelpCentre, model: str) -> str:
 
 
 def system_prompts() -> SystemPrompts:
-    """The current system prompts (on a database thread): one small query to see whether the
-    knowledge base changed since they were built, and a rebuild only if it did."""
+    """The current system prompts (on a database thread): one read of the knowledge base's
+    version to see whether it changed since they were built, and a rebuild only if it did."""
     key = (
         settings.LADDER_PROMPT_HELP_CENTRE_TOKENS,
         settings.LADDER_FAST_MODEL,
         settings.LADDER_STRONG_MODEL,
         tuple(sorted(settings.LADDER_MIN_CACHEABLE_TOKENS.items())),
-        *_knowledge_version(),
+        knowledge_version(connection),
     )
     with _lock:
         if _built["key"] == key:
@@ -79,18 +80,6 @@ def system_prompts() -> SystemPrompts:
     with _lock:
         _built.update(key=key, prompts=prompts)
     return prompts
-
-
-def _knowledge_version() -> tuple[Any, ...]:
-    """How many articles, how many published, and the last change: one plain statement, as
-    every answer asks (the ORM's aggregate compiles a query each time)."""
-    table = connection.ops.quote_name(KnowledgeArticle._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*), coalesce(sum(CASE WHEN published THEN 1 ELSE 0 END), 0), "  # noqa: S608
-            f"max(updated_at) FROM {table}"
-        )
-        return tuple(cursor.fetchone())
 
 
 def cache_outlook(prompts: SystemPrompts) -> list[dict[str, Any]]:

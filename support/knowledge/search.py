@@ -31,6 +31,7 @@ from routing.providers.base import Passage
 
 from .index import ENTRY_TABLE, FTS5_TABLE, PG_DOCUMENT, passages_of
 from .synonyms import synonyms_of
+from .version import knowledge_version
 
 ARTICLE_TABLE = "knowledge_knowledgearticle"
 TRANSLATION_TABLE = "knowledge_articletranslation"
@@ -73,14 +74,25 @@ _CHUNK_WITH_DIGIT_RE = re.compile(r"\S*\d\S*")
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """Every published entry's terms, read once per change of the index: what the question's
-    words are corrected to, and how many article versions use each term (its rarity)."""
+class Entry:
+    id: int
+    article_id: int
+    language: str
+    kind: str
+    terms: frozenset[str]
 
-    fingerprint: tuple[int, ...]
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every published entry, read once per version of the knowledge base (version.py): what
+    the question's words are corrected to, how many article versions use each term (its
+    rarity), and each entry's terms, which the engine's candidates are then scored by."""
+
+    version: tuple[int, int]
     versions: int
     version_frequency: dict[str, int]
     by_language: dict[str, tuple[str, ...]]
+    entries: dict[int, Entry]
 
 
 _vocabulary_lock = threading.Lock()
@@ -88,36 +100,33 @@ _vocabulary: Vocabulary | None = None
 
 
 def vocabulary() -> Vocabulary:
-    """The index's vocabulary, read again whenever an entry or an article changed: a save
-    rebuilds an article's entries under new ids, so their count, ids and lengths tell (ids
-    alone may come back after a rollback on SQLite)."""
+    """The index's vocabulary, read again whenever the knowledge base changed."""
     global _vocabulary
+    current_version = knowledge_version(connection)
+    current = _vocabulary
+    if current is not None and current.version == current_version:
+        return current
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*), coalesce(max(e.id), 0), coalesce(sum(e.id), 0), "  # noqa: S608
-            f"coalesce(sum(length(e.terms)), 0), "
-            f"(SELECT count(*) FROM {ARTICLE_TABLE} WHERE published) FROM {ENTRY_TABLE} e"
-        )
-        fingerprint = tuple(cursor.fetchone())
-        current = _vocabulary
-        if current is not None and current.fingerprint == fingerprint:
-            return current
-        cursor.execute(
-            f"SELECT e.article_id, e.language, e.terms FROM {ENTRY_TABLE} e "  # noqa: S608
-            f"JOIN {ARTICLE_TABLE} a ON a.id = e.article_id WHERE a.published"
+            f"SELECT e.id, e.article_id, e.language, e.kind, e.terms "  # noqa: S608
+            f"FROM {ENTRY_TABLE} e JOIN {ARTICLE_TABLE} a ON a.id = e.article_id WHERE a.published"
         )
         rows = cursor.fetchall()
     seen: dict[str, set[tuple[int, str]]] = defaultdict(set)
     words: dict[str, set[str]] = defaultdict(set)
-    for article_id, language, entry_terms in rows:
-        for term in entry_terms.split():
+    entries: dict[int, Entry] = {}
+    for entry_id, article_id, language, kind, entry_terms in rows:
+        entry = Entry(entry_id, article_id, language, kind, frozenset(entry_terms.split()))
+        entries[entry_id] = entry
+        for term in entry.terms:
             seen[term].add((article_id, language))
             words[language].add(term)
     loaded = Vocabulary(
-        fingerprint=fingerprint,
-        versions=len({(a, lang) for a, lang, _ in rows}),
+        version=current_version,
+        versions=len({(e.article_id, e.language) for e in entries.values()}),
         version_frequency={term: len(versions) for term, versions in seen.items()},
         by_language={language: tuple(sorted(found)) for language, found in words.items()},
+        entries=entries,
     )
     with _vocabulary_lock:
         _vocabulary = loaded
@@ -212,17 +221,6 @@ def idf(frequency: int, versions: int) -> float:
     return math.log(1 + (versions + 1) / (frequency + 0.5))
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: int
-    article_id: int
-    language: str
-    kind: str
-    position: int
-    text: str
-    terms: frozenset[str]
-
-
 @dataclass
 class ArticleMatch:
     """How well one article answers the question, and through which of its entries."""
@@ -234,13 +232,13 @@ class ArticleMatch:
     evidence: frozenset[str] = field(default_factory=frozenset)  # terms of what matched
 
 
-def _candidates(query_terms: list[str]) -> list[Entry]:
-    """Entries of published articles that contain any term, the engine's best first."""
+def _candidates(query_terms: list[str], known: Vocabulary) -> list[Entry]:
+    """Entries of published articles that contain any term, the engine's best first (an entry
+    the vocabulary lacks was written since it was read, and waits for the next question)."""
     if connection.vendor == "postgresql":
         query = " | ".join(query_terms)
         sql = (
-            f"SELECT e.id, e.article_id, e.language, e.kind, e.position, e.text, e.terms "  # noqa: S608
-            f"FROM {ENTRY_TABLE} e JOIN {ARTICLE_TABLE} a ON a.id = e.article_id "
+            f"SELECT e.id FROM {ENTRY_TABLE} e JOIN {ARTICLE_TABLE} a ON a.id = e.article_id "  # noqa: S608
             f"WHERE a.published AND e.{PG_DOCUMENT} @@ to_tsquery('simple', %s) "
             f"ORDER BY ts_rank_cd(e.{PG_DOCUMENT}, to_tsquery('simple', %s)) DESC, e.id LIMIT %s"
         )
@@ -248,8 +246,7 @@ def _candidates(query_terms: list[str]) -> list[Entry]:
     else:
         query = " OR ".join(f'"{term}"' for term in query_terms)
         sql = (
-            f"SELECT e.id, e.article_id, e.language, e.kind, e.position, e.text, e.terms "  # noqa: S608
-            f"FROM {FTS5_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS5_TABLE}.rowid "
+            f"SELECT e.id FROM {FTS5_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS5_TABLE}.rowid "  # noqa: S608
             f"JOIN {ARTICLE_TABLE} a ON a.id = e.article_id "
             f"WHERE {FTS5_TABLE} MATCH %s AND a.published ORDER BY bm25({FTS5_TABLE}), e.id "
             f"LIMIT %s"
@@ -257,10 +254,8 @@ def _candidates(query_terms: list[str]) -> list[Entry]:
         params = [query, CANDIDATE_ENTRIES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [
-            Entry(id, article_id, language, kind, position, text, frozenset(terms.split()))
-            for id, article_id, language, kind, position, text, terms in cursor.fetchall()
-        ]
+        found = [known.entries.get(entry_id) for (entry_id,) in cursor.fetchall()]
+    return [entry for entry in found if entry is not None]
 
 
 def rank_articles(
@@ -292,7 +287,7 @@ def rank_articles(
     total = sum(weights.values())
     matches: dict[int, ArticleMatch] = {}
     titles: dict[tuple[int, str], frozenset[str]] = {}
-    entries = _candidates(indexed)
+    entries = _candidates(indexed, known)
     for entry in entries:
         if entry.kind == "title":
             titles[(entry.article_id, entry.language)] = entry.terms
