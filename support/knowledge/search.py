@@ -294,13 +294,17 @@ def rank_articles(
     for entry in entries:
         if entry.kind == "passage":
             # A passage is read with its title: "How long does shipping take?" + "3 to 5 days".
-            words = entry.terms | titles.get((entry.article_id, entry.language), frozenset())
-            said = [t for t, found in stand_for.items() if found & words]
+            title = titles.get((entry.article_id, entry.language), frozenset())
+            said = [
+                t
+                for t, found in stand_for.items()
+                if not (found.isdisjoint(entry.terms) and found.isdisjoint(title))
+            ]
             score = PASSAGE_SHARE * sum(weights[t] for t in said) / total
         else:
             # Both ways: the question says what the example says, and the example says what
             # the question asks (a long question matching a short title is not a full match).
-            said = [t for t, found in stand_for.items() if found & entry.terms]
+            said = [t for t, found in stand_for.items() if not found.isdisjoint(entry.terms)]
             covered = entry.terms & set().union(*(stand_for[t] for t in said)) if said else set()
             question_share = sum(weights[t] for t in said) / total
             example_share = len(covered) / len(entry.terms)
@@ -347,6 +351,13 @@ def _answer_versions(article_ids: list[int], language: str) -> dict[int, tuple[s
     return found
 
 
+@functools.lru_cache(maxsize=1024)
+def paragraph_terms(body: str, language: str) -> tuple[frozenset[str], ...]:
+    """The terms of each paragraph of a body (keyed by the text itself, so an edited article
+    reads afresh)."""
+    return tuple(frozenset(terms(paragraph, language)) for paragraph in passages_of(body))
+
+
 def answer_passages(body: str, language: str, wanted: list[tuple[float, frozenset[str]]]) -> str:
     """The paragraph of `body` that says most of what is wanted (weighted groups of terms, each
     counted once whichever of its terms a paragraph uses), with a second one when it says nearly
@@ -355,9 +366,10 @@ def answer_passages(body: str, language: str, wanted: list[tuple[float, frozense
     if not paragraphs:
         return ""
     scored = []
-    for position, paragraph in enumerate(paragraphs):
-        words = set(terms(paragraph, language))
-        scored.append((sum(weight for weight, group in wanted if group & words), position))
+    for position, words in enumerate(paragraph_terms(body, language)):
+        scored.append(
+            (sum(weight for weight, group in wanted if not group.isdisjoint(words)), position)
+        )
     best_score, best = max(scored, key=lambda pair: (pair[0], -pair[1]))
     if best_score <= 0:
         return paragraphs[0]  # articles open with their main answer
