@@ -22,16 +22,55 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
 from django.conf import settings
-from django.db import connection
+from django.db import close_old_connections, connection, connections
 
 URGENT = 0
 LATER = 1
+
+# Around each trip channels' database_sync_to_async calls Django's close_old_connections, which
+# closes a connection that failed or outlived CONN_MAX_AGE and arms CONN_HEALTH_CHECKS: the
+# trip's first query is then preceded by a check, a round trip of its own on PostgreSQL
+# (`SELECT 1`), an eighth of an answer's statements. These threads make several trips a second
+# under load, so a connection used moments ago is not checked again: after a database error
+# the connections are tidied at once, otherwise at most once a second.
+CONNECTION_TIDY_INTERVAL_S = 1.0
+_tidied = threading.local()
+
+
+def tidy_connections() -> None:
+    """close_old_connections when a connection had an error or a second has passed."""
+    now = time.monotonic()
+    if now < getattr(_tidied, "next_at", 0.0) and not any(
+        c.errors_occurred for c in connections.all(initialized_only=True)
+    ):
+        return
+    close_old_connections()
+    _tidied.next_at = now + CONNECTION_TIDY_INTERVAL_S
+
+
+class DatabaseTrip(SyncToAsync[Any, Any]):
+    """channels' DatabaseSyncToAsync for this module's threads, tidying the thread's
+    connections as `tidy_connections` says rather than around every trip."""
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        tidy_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            tidy_connections()
+
+
+def database_trip[T](func: Callable[..., T], executor: Executor) -> Callable[..., Awaitable[T]]:
+    """`func` as a coroutine run by `executor`, one of this module's database threads."""
+    # asgiref types its executor as a thread pool but only submits to it.
+    return DatabaseTrip(func, thread_sensitive=False, executor=cast(ThreadPoolExecutor, executor))
 
 
 class ConversationThread:
@@ -73,7 +112,7 @@ class ConversationThread:
 
 
 class _Lane(Executor):
-    """A lane of a ConversationThread, as the executor `database_sync_to_async` runs work in."""
+    """A lane of a ConversationThread, as the executor `database_trip` runs work in."""
 
     def __init__(self, thread: ConversationThread, lane: int) -> None:
         self.thread = thread
@@ -109,17 +148,13 @@ def _thread_for(conversation_id: int) -> ConversationThread:
 
 def in_conversation[T](conversation_id: int, func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine run on the database thread of this conversation."""
-    return database_sync_to_async(
-        func, thread_sensitive=False, executor=_thread_for(conversation_id).lanes[URGENT]
-    )
+    return database_trip(func, _thread_for(conversation_id).lanes[URGENT])
 
 
 def preparing_in[T](conversation_id: int, func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine run on the database thread of this conversation once the work
     queued there by `in_conversation` has run: for an answer's preparation."""
-    return database_sync_to_async(
-        func, thread_sensitive=False, executor=_thread_for(conversation_id).lanes[LATER]
-    )
+    return database_trip(func, _thread_for(conversation_id).lanes[LATER])
 
 
 def in_any_conversation[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
@@ -137,4 +172,4 @@ _AFTER_STREAM_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="a
 
 def after_stream[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine run on the after-stream database thread."""
-    return database_sync_to_async(func, thread_sensitive=False, executor=_AFTER_STREAM_EXECUTOR)
+    return database_trip(func, _AFTER_STREAM_EXECUTOR)

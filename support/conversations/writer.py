@@ -17,11 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from channels.db import database_sync_to_async
 from django.db import transaction
 
 from . import actions
 from .actions import CustomerMessageToStore, StoredCustomerMessage
+from .dbthreads import database_trip
 
 # Messages stored in one transaction at most: bounds how long the conversations' row locks
 # are held, and how long the first message of a large burst waits for the last.
@@ -72,9 +72,7 @@ class MessageWriter:
         return await asyncio.shield(stored)
 
     async def commit_while_waiting(self) -> None:
-        store = database_sync_to_async(
-            store_customer_messages, thread_sensitive=False, executor=_WRITER_THREAD
-        )
+        store = database_trip(store_customer_messages, _WRITER_THREAD)
         batch: list[_Waiting] = []
         try:
             while self.waiting:

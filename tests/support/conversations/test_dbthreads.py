@@ -7,9 +7,14 @@ import asyncio
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, connections
 
+from support.conversations import dbthreads
 from support.conversations.dbthreads import in_conversation, preparing_in, thread_count
+
+# The threads outlive each test and keep their connections: even work that queries nothing
+# tidies them (an earlier test's connection is then checked), so every test may use the database.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def current_thread_name() -> str:
@@ -76,3 +81,82 @@ async def test_an_error_in_a_lane_reaches_its_caller_and_the_thread_goes_on(sett
     with pytest.raises(ValueError, match="no such row"):
         await preparing_in(0, broken)()
     assert await in_conversation(0, current_thread_name)() == "conversation-db-0"
+
+
+def run_a_query() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def count_checks() -> list[bool]:
+    """The health checks of this thread's connection from now on (Django's own check, counted)."""
+    checks: list[bool] = []
+    wrapper = connections["default"]
+    check = type(wrapper).is_usable
+
+    def counted() -> bool:
+        checks.append(check(wrapper))
+        return checks[-1]
+
+    wrapper.is_usable = counted  # type: ignore[method-assign]
+    return checks
+
+
+def had_errors() -> bool:
+    return connection.errors_occurred
+
+
+def start_afresh() -> None:
+    dbthreads._tidied.next_at = 0.0
+    vars(connections["default"]).pop("is_usable", None)
+    connections["default"].close()
+
+
+@pytest.fixture
+def tidy_interval(settings, monkeypatch):
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]
+
+    def set_interval(seconds: float) -> None:
+        monkeypatch.setattr(dbthreads, "CONNECTION_TIDY_INTERVAL_S", seconds)
+
+    yield set_interval
+    # Later tests' trips on this thread start with no connection, tidied as usual.
+    set_interval(0)
+    asyncio.run(in_conversation(0, start_afresh)())
+
+
+async def test_a_connection_used_moments_ago_is_not_checked_again(tidy_interval):
+    # Each check is a round trip of its own on PostgreSQL.
+    tidy_interval(60)
+    await in_conversation(0, run_a_query)()
+    checks = await in_conversation(0, count_checks)()
+    for _ in range(5):
+        await in_conversation(0, run_a_query)()
+        await preparing_in(0, run_a_query)()
+    assert checks == []
+
+
+async def test_connections_are_checked_again_once_the_interval_passed(tidy_interval):
+    tidy_interval(0)
+    await in_conversation(0, run_a_query)()
+    checks = await in_conversation(0, count_checks)()
+    for _ in range(3):
+        await in_conversation(0, run_a_query)()
+    assert len(checks) >= 3 and all(checks)
+
+
+async def test_a_connection_that_had_an_error_is_tidied_before_the_next_trip(tidy_interval):
+    tidy_interval(60)
+
+    def broken() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    checks = await in_conversation(0, count_checks)()
+    with pytest.raises(DatabaseError):
+        await in_conversation(0, broken)()
+    # Checked, found usable and kept: a broken one would have been closed.
+    assert checks == [True]
+    assert await in_conversation(0, had_errors)() is False
+    await in_conversation(0, run_a_query)()
