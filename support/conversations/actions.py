@@ -371,9 +371,10 @@ def do_begin_assistant_message(
     """Reserve the seq of an answer about to stream (stored by do_finish_assistant_message).
 
     `audit_before` are the router's events so far, written in the same transaction: one trip
-    to the database before the model is called, not one per event.
+    to the database before the model is called, not one per event. Inside a caller's
+    transaction it adds no savepoint: a refusal rolls the caller's transaction back too.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         conversation = _locked(conversation_id)
         if conversation.status != Status.AI:
             # While people have the conversation no model answers in it (the caller keeps

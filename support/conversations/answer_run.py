@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 from routing.configured import thresholds
 from routing.providers import ProviderRequest
@@ -82,8 +83,8 @@ class AnswerRun:
         assert self.reserved is not None
         return self.reserved
 
-    def reserve_now(self, tier: str, model: str) -> None:
-        """`reserve`, on the database thread."""
+    def reserve_now(self, tier: str, model: str) -> list[actions.AuditEntry]:
+        """`reserve`, on the database thread; the audit entries it wrote."""
         entries = self.take_audit()
         try:
             self.reserved = actions.do_begin_assistant_message(
@@ -93,22 +94,29 @@ class AnswerRun:
             # Rolled back with the refusal: the router's events are written when it stops.
             self.pending_audit[:0] = entries
             raise TakenOver from refused
+        return entries
 
     async def reserve_call(self, request: ProviderRequest) -> str | None:
-        """The call's spend (see billing.reserve_call_now) and then, unless an earlier turn
-        took it, the answer's seq, in one trip to the database thread; the name of the limit
-        that refused the spend, or None. TakenOver as for `reserve` (the spend reserved is
-        then given back when the answer ends, as any spend no booking settled)."""
+        """Unless an earlier turn took it, the answer's seq, and the call's spend (see
+        billing.reserve_call_now), in one trip to the database thread and one transaction; the
+        name of the limit that refused the spend (nothing is then reserved), or None.
+        TakenOver as for `reserve` (nothing is reserved either)."""
         return await in_conversation(self.conversation_id, self.reserve_call_now)(request)
 
     def reserve_call_now(self, request: ProviderRequest) -> str | None:
-        """`reserve_call`, on the database thread."""
-        reserved = billing.reserve_call_now(self.conversation_id, request, self.client_address)
-        if isinstance(reserved, str):
-            return reserved
+        """`reserve_call`, on the database thread. The spend comes last: the day's spend row,
+        which every answer's reservation updates, is then locked only until the commit."""
+        with transaction.atomic():
+            began = self.reserved is None
+            written = self.reserve_now(request.tier, request.model) if began else []
+            reserved = billing.reserve_call_now(self.conversation_id, request, self.client_address)
+            if isinstance(reserved, str):
+                transaction.set_rollback(True)
+                if began:
+                    self.reserved = None
+                    self.pending_audit[:0] = written
+                return reserved
         self.spend = reserved
-        if self.reserved is None:
-            self.reserve_now(request.tier, request.model)
         return None
 
     def release_if_streamed(self, streamed: bool) -> None:

@@ -74,8 +74,11 @@ class Reservation:
 
 
 def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Budget:
-    """Reserve `worst_usd` against every budget, or against none: the budget without room."""
-    with transaction.atomic():
+    """Reserve `worst_usd` against every budget, or against none: the budget without room.
+
+    Inside a caller's transaction it adds no savepoint of its own: a refusal rolls back the
+    caller's whole transaction, as nothing may be reserved then."""
+    with transaction.atomic(savepoint=False):
         for budget in budgets:
             if reserve_within_cap(budget.model, budget.lookup, worst_usd, budget.cap_usd):
                 continue
@@ -93,8 +96,9 @@ def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Bu
 
 
 def settle_spend(reservation: Reservation, cost: Decimal) -> None:
-    """The call ended: its reservation gives way to what it really cost."""
-    with transaction.atomic():
+    """The call ended: its reservation gives way to what it really cost (no savepoint of its
+    own inside a caller's transaction: its updates cannot be refused)."""
+    with transaction.atomic(savepoint=False):
         for budget in reservation.budgets:
             add_to_columns(
                 budget.model,
@@ -107,7 +111,7 @@ def settle_spend(reservation: Reservation, cost: Decimal) -> None:
 
 def release_spend(reservation: Reservation) -> None:
     """The call never happened (or its booking failed): give the reservation back."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         for budget in reservation.budgets:
             add_to_columns(budget.model, budget.lookup, reserved_usd=-reservation.worst_usd)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from routing.configured import model_for_tier
 from routing.control import ControlLine
@@ -150,12 +151,21 @@ class _TierStream:
 def book_call(run: AnswerRun, call: ModelCallResult) -> None:
     """Spend, the conversation's token budget, and the model's circuit breaker (on a database
     thread)."""
+    record_health(run, call)
+    book_spend(run, call)
+
+
+def record_health(run: AnswerRun, call: ModelCallResult) -> None:
+    if call.provider != "local":
+        run.circuit_opened = record_call_health(call.model, call.error)
+
+
+def book_spend(run: AnswerRun, call: ModelCallResult) -> None:
     if call.provider == "local":
         return
     spend, run.spend = run.spend, None
     settle_call(spend, call.tier, call.cost_usd)
     add_model_tokens(run.conversation_id, call.usage.total_tokens)
-    run.circuit_opened = record_call_health(call.model, call.error)
 
 
 async def record_call(run: AnswerRun, outcome: TierOutcome, call: ModelCallResult) -> None:
@@ -174,19 +184,34 @@ async def record_call(run: AnswerRun, outcome: TierOutcome, call: ModelCallResul
     audit_before = run.take_audit()
 
     def book_and_store() -> Message:
-        # One trip to the database thread: the booking, then the stored answer with the
-        # call's audit events and the decision taken on it (no trip of their own).
-        book_call(run, call)
-        return actions.do_finish_assistant_message(
-            message.pk,
-            text=outcome.text + (INTERRUPTED_NOTICE if interrupted else ""),
-            interrupted=interrupted,
-            audit_kind="model.call",
-            audit_data={"seq": run.customer_seq, "answer_seq": message.seq, **audit.as_audit()},
-            usage=_stored_usage(call, outcome, audit),
-            audit_before=audit_before,
-            audit_after=[*run.take_circuit_note(), decision_entry],
-        )
+        # One trip to the database thread and one transaction: the stored answer with the
+        # call's audit events and the decision taken on it, then the booking. The booking goes
+        # last so that the day's spend row, which every answer's reservation updates too, is
+        # locked only until the commit; an answer that cannot be stored is booked all the same.
+        refused: Exception | None = None
+        with transaction.atomic():
+            record_health(run, call)
+            try:
+                stored = actions.do_finish_assistant_message(
+                    message.pk,
+                    text=outcome.text + (INTERRUPTED_NOTICE if interrupted else ""),
+                    interrupted=interrupted,
+                    audit_kind="model.call",
+                    audit_data={
+                        "seq": run.customer_seq,
+                        "answer_seq": message.seq,
+                        **audit.as_audit(),
+                    },
+                    usage=_stored_usage(call, outcome, audit),
+                    audit_before=audit_before,
+                    audit_after=[*run.take_circuit_note(), decision_entry],
+                )
+            except Exception as error:  # rolled back to its savepoint; raised once booked
+                refused = error
+            book_spend(run, call)
+        if refused is not None:
+            raise refused
+        return stored
 
     stored = await after_stream(book_and_store)()
     # The interruption notice is stored but never streamed.

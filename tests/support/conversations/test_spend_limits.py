@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 
 from routing import reasons
 from routing.circuit import reset_all
+from routing.providers import ProviderRequest
 from support.conversations import actions, answer_tasks, drafting
 from support.conversations.actions import ActionRefused
 from support.conversations.answer_run import AnswerRun
@@ -59,6 +60,10 @@ async def assert_kept_and_told(public_id: str, frames: list[dict], limit: str) -
     kinds = [e.kind for e in events]
     assert f"limit.{limit}" in kinds
     assert "model.call" not in kinds
+    # The router's events are written once, though the transaction that reserved the answer's
+    # seq with them was rolled back by the refusal: the first decision, then the limit's.
+    assert kinds.count("routing.rules") == 1
+    assert kinds.count("routing.decision") == 2
 
 
 async def test_a_conversation_over_its_spend_budget_goes_to_a_person(
@@ -122,26 +127,29 @@ async def test_past_the_calls_in_flight_a_customer_goes_to_a_person(
 async def test_a_handoff_before_the_call_gives_its_spend_back_and_calls_nothing(
     demo_kb, fake_anthropic, settings, monkeypatch
 ):
-    # The call's spend and the answer's seq are reserved in one trip, in that order: a
-    # customer who asks for a person in between stops the call, and what it held is given back.
-    reserve_seq = AnswerRun.reserve_now
+    # The answer's seq and the call's spend are reserved in one transaction right before the
+    # call, the seq first: a customer who asked for a person while the answer was prepared
+    # stops the call, and nothing is reserved.
+    reserve = AnswerRun.reserve_call_now
 
-    def person_first(run: AnswerRun, tier: str, model: str) -> None:
+    def person_first(run: AnswerRun, request: ProviderRequest) -> str | None:
         actions.do_request_handoff(
             run.conversation_id,
             reason=reasons.CUSTOMER_REQUEST,
             actor="customer",
             notice="A person from our team will help you shortly.",
         )
-        reserve_seq(run, tier, model)
+        return reserve(run, request)
 
-    monkeypatch.setattr(AnswerRun, "reserve_now", person_first)
+    monkeypatch.setattr(AnswerRun, "reserve_call_now", person_first)
     socket, welcome = await open_chat()
     await send_message(socket, QUESTION)
     await answer_tasks.wait_for_answers()
     assert fake_anthropic.requests == []
-    day = await database_sync_to_async(DailySpend.objects.get)(tier="fast")
-    assert (day.reserved_usd, day.cost_usd, day.calls) == (0, 0, 0)
+    days = await database_sync_to_async(list)(
+        DailySpend.objects.filter(tier="fast").values_list("reserved_usd", "cost_usd", "calls")
+    )
+    assert days in ([], [(0, 0, 0)])
     assert CALLS_IN_FLIGHT.count == 0
     _, messages, events = await story(welcome["conversation"])
     kinds = [e.kind for e in events]
@@ -245,3 +253,34 @@ def test_reservations_from_many_threads_at_once_stay_within_the_cap():
     assert day.cost_usd == Decimal("0.20") * made <= cap
     assert day.reserved_usd == 0
     assert 3 <= made <= 5
+
+
+async def test_an_answer_that_cannot_be_stored_is_booked_all_the_same(
+    demo_kb, fake_anthropic, settings, monkeypatch
+):
+    # The stored answer and the booking share a transaction: a store that fails after writing
+    # is rolled back alone, and what the call cost is still booked.
+    fake_anthropic.script(reply(0.9, "Three to five days.", repeat=None))
+    append_events = actions.append_events
+
+    def fail_at_the_call_event(conversation, entries):
+        append_events(conversation, entries)
+        if any(kind == "model.call" for kind, _, _ in entries):
+            raise RuntimeError("the store failed after writing")
+
+    monkeypatch.setattr(actions, "append_events", fail_at_the_call_event)
+    socket, welcome = await open_chat()
+    await send_message(socket, QUESTION)
+    await answer_tasks.wait_for_answers()
+    assert len(fake_anthropic.requests) == 1
+    day = await database_sync_to_async(DailySpend.objects.get)(tier="fast")
+    assert day.reserved_usd == 0
+    assert day.calls == 1
+    assert day.cost_usd > 0
+    assert CALLS_IN_FLIGHT.count == 0
+    conversation, messages, _ = await story(welcome["conversation"])
+    assert conversation.model_tokens > 0
+    # The store's own writes went with its failure; a person takes the conversation.
+    assert "Three to five days." not in [m.text for m in messages]
+    assert conversation.status == "waiting"
+    await socket.disconnect()
