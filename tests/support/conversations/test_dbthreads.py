@@ -106,8 +106,12 @@ def had_errors() -> bool:
     return connection.errors_occurred
 
 
-def start_afresh() -> None:
+def forget_tidying() -> None:
     dbthreads._tidied.next_at = 0.0
+
+
+def start_afresh() -> None:
+    forget_tidying()
     vars(connections["default"]).pop("is_usable", None)
     connections["default"].close()
 
@@ -117,18 +121,20 @@ def tidy_interval(settings, monkeypatch):
     settings.LADDER_CONVERSATION_DB_THREADS = 1
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]
 
-    def set_interval(seconds: float) -> None:
+    async def set_interval(seconds: float) -> None:
         monkeypatch.setattr(dbthreads, "CONNECTION_TIDY_INTERVAL_S", seconds)
+        # An earlier trip on the thread may have put its next tidying off by up to a second.
+        await in_conversation(0, forget_tidying)()
 
     yield set_interval
     # Later tests' trips on this thread start with no connection, tidied as usual.
-    set_interval(0)
+    monkeypatch.setattr(dbthreads, "CONNECTION_TIDY_INTERVAL_S", 0)
     asyncio.run(in_conversation(0, start_afresh)())
 
 
 async def test_a_connection_used_moments_ago_is_not_checked_again(tidy_interval):
     # Each check is a round trip of its own on PostgreSQL.
-    tidy_interval(60)
+    await tidy_interval(60)
     await in_conversation(0, run_a_query)()
     checks = await in_conversation(0, count_checks)()
     for _ in range(5):
@@ -138,7 +144,7 @@ async def test_a_connection_used_moments_ago_is_not_checked_again(tidy_interval)
 
 
 async def test_connections_are_checked_again_once_the_interval_passed(tidy_interval):
-    tidy_interval(0)
+    await tidy_interval(0)
     await in_conversation(0, run_a_query)()
     checks = await in_conversation(0, count_checks)()
     for _ in range(3):
@@ -147,7 +153,7 @@ async def test_connections_are_checked_again_once_the_interval_passed(tidy_inter
 
 
 async def test_a_connection_that_had_an_error_is_tidied_before_the_next_trip(tidy_interval):
-    tidy_interval(60)
+    await tidy_interval(60)
 
     def broken() -> None:
         with connection.cursor() as cursor:
