@@ -40,14 +40,22 @@ _POSTGRES_FUNCTION = (
 )
 
 
+def _sqlite_triggers() -> list[tuple[str, str, str]]:
+    """(name, table, operation) of each SQLite trigger."""
+    return [
+        (f"knowledge_version_{table}_{operation.lower()}", table, operation)
+        for table in WATCHED_TABLES
+        for operation in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
 def _trigger_statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         # Row triggers only: an article's reindex bumps once per entry, which is cheap.
         return [
-            f"CREATE TRIGGER IF NOT EXISTS knowledge_version_{table}_{operation.lower()} "
-            f"AFTER {operation} ON {table} BEGIN {_SQLITE_BUMP}; END"
-            for table in WATCHED_TABLES
-            for operation in ("INSERT", "UPDATE", "DELETE")
+            f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {operation} ON {table} "
+            f"BEGIN {_SQLITE_BUMP}; END"
+            for name, table, operation in _sqlite_triggers()
         ]
     if vendor == "postgresql":
         return [_POSTGRES_FUNCTION] + [
@@ -71,9 +79,8 @@ def install(connection: Any) -> None:
 def uninstall(connection: Any) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for table in WATCHED_TABLES:
-                for operation in ("insert", "update", "delete"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS knowledge_version_{table}_{operation}")
+            for name, _, _ in _sqlite_triggers():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
             for table in WATCHED_TABLES:
                 cursor.execute(f"DROP TRIGGER IF EXISTS knowledge_version_{table} ON {table}")
