@@ -4,8 +4,6 @@ vocabulary, the system prompts) sees such a change at once."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -15,12 +13,9 @@ from support.knowledge.models import ArticleTranslation, KnowledgeArticle, Searc
 from support.knowledge.search import vocabulary
 from support.knowledge.version import WATCHED_TABLES, knowledge_version
 
+from .test_search import make_article
+
 pytestmark = pytest.mark.django_db
-
-
-def make_article(title: str, body: str, **fields) -> KnowledgeArticle:
-    fields.setdefault("slug", f"article-{uuid.uuid4().hex[:8]}")
-    return KnowledgeArticle.objects.create(title=title, body=body, **fields)
 
 
 def version() -> tuple[int, int]:
