@@ -49,7 +49,7 @@ def _translation_changed(
         article_changed(instance.article_id)
 
 
-def _migrated(using: str = "default", plan: Any = None, **kwargs: Any) -> None:
+def _migrated(using: str = "default", **kwargs: Any) -> None:
     # A migration that rebuilt one of the watched tables on SQLite took its triggers with it.
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
