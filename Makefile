@@ -67,14 +67,24 @@ browser-deps:
 test: venv browser-deps lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "error: models changed without a migration (run: $(PY) manage.py makemigrations)"; exit 1; }
-	@echo "== Tests on SQLite + in-memory channel layer"
-	env -u DATABASE_URL -u REDIS_URL -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL $(PY) -m pytest -q
-	@if $(PY) -c "import socket,sys; [socket.create_connection(('127.0.0.1', p), 1).close() for p in (5432, 6379)]" 2>/dev/null; then \
-	  echo "== Tests on PostgreSQL + Redis (127.0.0.1:5432, 127.0.0.1:6379)"; \
-	  env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q; \
+	@# The two passes run side by side (each leaves a core mostly idle while it waits on servers
+	@# and sockets); the PostgreSQL pass's output follows the SQLite pass's.
+	@mkdir -p var; pg=; \
+	if $(PY) -c "import socket,sys; [socket.create_connection(('127.0.0.1', p), 1).close() for p in (5432, 6379)]" 2>/dev/null; then \
+	  echo "== Tests on PostgreSQL + Redis (127.0.0.1:5432, 127.0.0.1:6379), beside the SQLite pass"; \
+	  env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q >var/test-postgresql.log 2>&1 & pg=$$!; \
+	  trap 'kill $$pg 2>/dev/null' EXIT; \
 	else \
 	  echo "== Skipping the PostgreSQL + Redis pass: nothing answers at 127.0.0.1:5432 and 127.0.0.1:6379"; \
-	fi
+	fi; \
+	echo "== Tests on SQLite + in-memory channel layer"; \
+	env -u DATABASE_URL -u REDIS_URL -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL $(PY) -m pytest -q; sqlite=$$?; \
+	postgresql=0; \
+	if [ -n "$$pg" ]; then \
+	  wait $$pg; postgresql=$$?; trap - EXIT; \
+	  echo "== Tests on PostgreSQL + Redis"; cat var/test-postgresql.log; \
+	fi; \
+	[ $$sqlite = 0 ] && [ $$postgresql = 0 ]
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
