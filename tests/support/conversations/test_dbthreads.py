@@ -159,6 +159,8 @@ async def test_a_connection_that_had_an_error_is_tidied_before_the_next_trip(tid
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table")
 
+    # A connection in use, its health check done, whether or not an earlier test left it open.
+    await in_conversation(0, run_a_query)()
     checks = await in_conversation(0, count_checks)()
     with pytest.raises(DatabaseError):
         await in_conversation(0, broken)()
