@@ -33,6 +33,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 START_TIMEOUT_S = 30
+# How long Playwright's `expect` waits for a page to get there. Its own default (5 s) is short
+# for a machine running both test passes side by side (make test); a failing check only takes
+# longer to fail.
+EXPECT_TIMEOUT_MS = 15_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -183,9 +187,10 @@ def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         pytest.skip("Playwright is not installed (pip install playwright)")
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
     # Playwright's sync API runs its own event loop in this thread; the test's sync ORM calls
     # beside it would otherwise be refused as "async unsafe".
