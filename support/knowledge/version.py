@@ -33,8 +33,9 @@ _FIRST_ROW = {
     ),
 }
 _SQLITE_BUMP = f"UPDATE {VERSION_TABLE} SET changes = changes + 1, token = random() WHERE id = 1"  # noqa: S608
+_POSTGRES_BUMP = "knowledge_version_bump()"
 _POSTGRES_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION knowledge_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
+    f"CREATE OR REPLACE FUNCTION {_POSTGRES_BUMP} RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
     f"BEGIN UPDATE {VERSION_TABLE} SET changes = changes + 1, "
     "token = floor(random() * 9007199254740991)::bigint WHERE id = 1; RETURN NULL; END $$"
 )
@@ -49,6 +50,11 @@ def _sqlite_triggers() -> list[tuple[str, str, str]]:
     ]
 
 
+def _postgres_trigger(table: str) -> str:
+    """The name of the PostgreSQL trigger on `table`."""
+    return f"knowledge_version_{table}"
+
+
 def _trigger_statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         # Row triggers only: an article's reindex bumps once per entry, which is cheap.
@@ -59,9 +65,9 @@ def _trigger_statements(vendor: str) -> list[str]:
         ]
     if vendor == "postgresql":
         return [_POSTGRES_FUNCTION] + [
-            f"CREATE OR REPLACE TRIGGER knowledge_version_{table} "
+            f"CREATE OR REPLACE TRIGGER {_postgres_trigger(table)} "
             f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION knowledge_version_bump()"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {_POSTGRES_BUMP}"
             for table in WATCHED_TABLES
         ]
     raise NotImplementedError(f"no knowledge version triggers for {vendor}")
@@ -83,8 +89,8 @@ def uninstall(connection: Any) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
             for table in WATCHED_TABLES:
-                cursor.execute(f"DROP TRIGGER IF EXISTS knowledge_version_{table} ON {table}")
-            cursor.execute("DROP FUNCTION IF EXISTS knowledge_version_bump()")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_postgres_trigger(table)} ON {table}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {_POSTGRES_BUMP}")
         cursor.execute(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
 
 
