@@ -21,7 +21,7 @@ from routing.providers import Passage
 from . import actions
 from .answer_context import Context
 from .answer_run import AnswerRun
-from .dbthreads import after_stream, in_conversation
+from .dbthreads import after_stream
 from .ledger_models import CachedAnswer
 from .streaming import StreamEmitter, end_stream
 
@@ -44,13 +44,21 @@ def answer_setup(provider: str) -> AnswerSetup:
     )
 
 
-async def serve_cached(run: AnswerRun, key: str, provider: str) -> bool:
-    """Stream and store the cached answer under `key`, if there is a live one."""
-    entry = await in_conversation(run.conversation_id, cached_answer)(
-        key, provider=provider, max_age_s=settings.LADDER_ANSWER_CACHE_TTL_S
-    )
-    if entry is None:
-        return False
+def look_up(
+    context: Context, passages: Sequence[Passage], provider: str
+) -> tuple[str | None, CachedAnswer | None]:
+    """The cache key of a cacheable question, and the live entry under it if there is one (on
+    a database thread)."""
+    if not cacheable(context, passages):
+        return None, None
+    key = cache_key_for(context, passages, provider)
+    if not key:
+        return None, None
+    return key, cached_answer(key, provider=provider, max_age_s=settings.LADDER_ANSWER_CACHE_TTL_S)
+
+
+async def serve_cached(run: AnswerRun, entry: CachedAnswer) -> None:
+    """Stream and store the cached answer `entry`."""
     message = await run.reserve(entry.tier, entry.model)
     emitter = StreamEmitter(run.layer, run.group, run.conversation_id, message.seq)
     await emitter.start()
@@ -71,7 +79,6 @@ async def serve_cached(run: AnswerRun, key: str, provider: str) -> bool:
         audit_before=run.take_audit(),
     )
     await end_stream(run.layer, run.group, run.conversation_id, stored.as_frame())
-    return True
 
 
 def _hit_data(entry: CachedAnswer, answer_seq: int, first_frame_ms: int) -> dict[str, Any]:

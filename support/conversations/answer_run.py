@@ -4,6 +4,7 @@ it reserved for its text, and the spend its model call holds."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -20,6 +21,15 @@ from .models import Message
 
 class TakenOver(Exception):
     """People took the conversation while the AI was preparing an answer: the AI stops."""
+
+
+@dataclass(frozen=True)
+class ReadyCall:
+    """A model call reserved while the answer was prepared: its request, and the name of the
+    limit that refused its spend (then nothing is reserved), or None."""
+
+    request: ProviderRequest
+    refused: str | None
 
 
 class AnswerRun:
@@ -49,6 +59,8 @@ class AnswerRun:
         self.circuit_opened: dict[str, Any] | None = None
         # Why a tier may not be called, checked while preparing for the first tier.
         self.blocked_tiers: dict[str, str | None] = {}
+        # The first tier's call, reserved while preparing when nothing stood in between.
+        self.ready_call: ReadyCall | None = None
 
     def ms_since_ack(self) -> int:
         return int((time.perf_counter() - self.acked_at) * 1000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from routing.providers import Provider, get_provider
 
 from . import tier_loop
-from .answer_cache import cache_key_for, cacheable, remember_answer, serve_cached
+from .answer_cache import remember_answer, serve_cached
 from .answer_run import AnswerRun
 from .billing import tier_blocked
 from .dbthreads import in_conversation, preparing_in
@@ -24,13 +24,10 @@ async def answer(run: AnswerRun) -> None:
     prepared = await preparing_in(run.conversation_id, prepare)(run, provider)
     if prepared is None:
         return
-    cache_key: str | None = None
-    if prepared.decision.action in ("call_model", "escalate") and cacheable(
-        prepared.context, prepared.passages
-    ):
-        cache_key = cache_key_for(prepared.context, prepared.passages, provider.name)
-        if cache_key and await serve_cached(run, cache_key, provider.name):
-            return
+    if prepared.cached is not None:
+        await serve_cached(run, prepared.cached)
+        return
+    cache_key = prepared.cache_key
     decision = prepared.decision
     position = tier_loop.start(
         prepared.signals,

@@ -14,7 +14,9 @@ spend and its seq. In one queue that short step waited behind every preparation 
 between: at 50 conversations on SQLite, 19 ms at the median and 80 ms at p90, added to the
 customer's wait for a first word. So preparations queue behind everything else on their thread
 (`preparing_in`): the reservation of an answer already prepared, a handoff, a customer's page,
-all go first, in the order they were asked for among themselves.
+all go first, in the order they were asked for among themselves. A preparation may go on to
+reserve its model call in the same visit (`urgent_work_waiting`), as long as nothing of its own
+conversation waits in the urgent lane: that work, a handoff say, must still run first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import itertools
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, cast
@@ -79,17 +82,26 @@ class ConversationThread:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._queue: queue.PriorityQueue[tuple[int, int, Future[Any], Callable[[], Any]]] = (
-            queue.PriorityQueue()
-        )
+        self._queue: queue.PriorityQueue[
+            tuple[int, int, Future[Any], Callable[[], Any], int | None]
+        ] = queue.PriorityQueue()
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
         self.lanes = (_Lane(self, URGENT), _Lane(self, LATER))
+        # Conversation id -> how many of its items wait in the urgent lane, not yet started.
+        self._urgent_waiting: Counter[int] = Counter()
+        self._counting = threading.Lock()
 
-    def submit(self, lane: int, work: Callable[[], Any]) -> Future[Any]:
+    def submit(
+        self, lane: int, work: Callable[[], Any], conversation_id: int | None = None
+    ) -> Future[Any]:
         future: Future[Any] = Future()
-        self._queue.put((lane, next(self._order), future, work))
+        counted = conversation_id if lane == URGENT else None
+        if counted is not None:
+            with self._counting:
+                self._urgent_waiting[counted] += 1
+        self._queue.put((lane, next(self._order), future, work, counted))
         if self._thread is None:
             with self._starting:
                 if self._thread is None:
@@ -99,7 +111,14 @@ class ConversationThread:
 
     def _run(self) -> None:
         while True:
-            _, _, future, work = self._queue.get()
+            _, _, future, work, counted = self._queue.get()
+            if counted is not None:
+                with self._counting:
+                    left = self._urgent_waiting[counted] - 1
+                    if left:
+                        self._urgent_waiting[counted] = left
+                    else:
+                        del self._urgent_waiting[counted]
             if not future.set_running_or_notify_cancel():
                 continue
             try:
@@ -110,16 +129,24 @@ class ConversationThread:
                 future.set_result(result)
             del future, work  # nothing of the last work item is kept while the thread waits
 
+    def urgent_waiting(self, conversation_id: int) -> bool:
+        """Whether work of this conversation waits in the urgent lane (not yet started)."""
+        return conversation_id in self._urgent_waiting
+
 
 class _Lane(Executor):
-    """A lane of a ConversationThread, as the executor `database_trip` runs work in."""
+    """A lane of a ConversationThread, as the executor `database_trip` runs work in; the
+    conversation the work belongs to, when it belongs to one."""
 
-    def __init__(self, thread: ConversationThread, lane: int) -> None:
+    def __init__(
+        self, thread: ConversationThread, lane: int, conversation_id: int | None = None
+    ) -> None:
         self.thread = thread
         self.lane = lane
+        self.conversation_id = conversation_id
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return self.thread.submit(self.lane, lambda: fn(*args, **kwargs))
+        return self.thread.submit(self.lane, lambda: fn(*args, **kwargs), self.conversation_id)
 
 
 # Thread count -> its threads (the count is read from settings, so a change takes effect).
@@ -148,7 +175,7 @@ def _thread_for(conversation_id: int) -> ConversationThread:
 
 def in_conversation[T](conversation_id: int, func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine run on the database thread of this conversation."""
-    return database_trip(func, _thread_for(conversation_id).lanes[URGENT])
+    return database_trip(func, _Lane(_thread_for(conversation_id), URGENT, conversation_id))
 
 
 def preparing_in[T](conversation_id: int, func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
@@ -160,7 +187,13 @@ def preparing_in[T](conversation_id: int, func: Callable[..., T]) -> Callable[..
 def in_any_conversation[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine on the conversation threads in turn: for work that belongs to no
     conversation yet (starting one, finding one by its token)."""
-    return in_conversation(next(_turns), func)
+    return database_trip(func, _thread_for(next(_turns)).lanes[URGENT])
+
+
+def urgent_work_waiting(conversation_id: int) -> bool:
+    """Whether work of this conversation (`in_conversation`) waits on its thread, not yet
+    started: asked by a preparation, on that thread, before it reserves the model call."""
+    return _thread_for(conversation_id).urgent_waiting(conversation_id)
 
 
 # An answer's writes once its text is out (the stored answer, the spend, its audit events) run

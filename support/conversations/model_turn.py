@@ -5,7 +5,7 @@ taken on it, and the call booked and stored with its audit events."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
@@ -19,13 +19,15 @@ from routing.providers import Passage, Provider, ProviderRequest
 
 from . import actions, tier_loop
 from .answer_context import Context
-from .answer_run import AnswerRun
+from .answer_run import AnswerRun, ReadyCall
 from .billing import settle_call
 from .breakers import record_call_health
 from .dbthreads import after_stream
 from .models import Message, Tier
 from .statements import add_model_tokens
 from .streaming import StreamEmitter, end_stream
+
+type TierName = Literal["fast", "strong"]
 
 INTERRUPTED_NOTICE = "\n\n(The answer was interrupted.)"
 
@@ -54,22 +56,19 @@ async def call_tier(
     context: Context,
     passages: list[Passage],
 ) -> TierOutcome:
-    tier = signals.tier
-    model = model_for_tier(tier, provider.name)
-    request = ProviderRequest(
-        tier=tier,
-        model=model,
-        system=_system_prompt(run, tier),
-        messages=build_messages(context.history, context.question, passages),
-        passages=passages,
-        max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
-    )
-    if provider.name == "local":
-        await run.reserve(tier, model)
-    else:
-        refused = await run.reserve_call(request)
-        if refused is not None:
-            return refused_by_limit(run, refused, signals, model)
+    ready, run.ready_call = run.ready_call, None
+    if ready is None:
+        request = build_request(run, provider, signals.tier, context, passages)
+        if provider.name == "local":
+            await run.reserve(request.tier, request.model)
+            refused = None
+        else:
+            refused = await run.reserve_call(request)
+    else:  # reserved by the preparation, in the same visit to the database thread
+        request, refused = ready.request, ready.refused
+    model = request.model
+    if refused is not None:
+        return refused_by_limit(run, refused, signals, model)
     stream = _TierStream(run, TierOutcome(model=model, signals=signals))
     call = await call_model(
         provider, request, on_control=stream.control_seen, on_text=stream.text_seen
@@ -77,6 +76,33 @@ async def call_tier(
     outcome = await stream.finish(call)
     await record_call(run, outcome, call)
     return outcome
+
+
+def build_request(
+    run: AnswerRun, provider: Provider, tier: TierName, context: Context, passages: list[Passage]
+) -> ProviderRequest:
+    return ProviderRequest(
+        tier=tier,
+        model=model_for_tier(tier, provider.name),
+        system=_system_prompt(run, tier),
+        messages=build_messages(context.history, context.question, passages),
+        passages=passages,
+        max_output_tokens=settings.LADDER_MAX_OUTPUT_TOKENS,
+    )
+
+
+def reserve_first_call_now(
+    run: AnswerRun, provider: Provider, tier: TierName, context: Context, passages: list[Passage]
+) -> None:
+    """The first tier's request and its reservation (`call_tier`'s), made while preparing, on
+    the database thread: `call_tier` then calls at once. TakenOver as for `run.reserve`."""
+    request = build_request(run, provider, tier, context, passages)
+    if provider.name == "local":
+        run.reserve_now(request.tier, request.model)
+        refused = None
+    else:
+        refused = run.reserve_call_now(request)
+    run.ready_call = ReadyCall(request, refused)
 
 
 def _system_prompt(run: AnswerRun, tier: str) -> str:

@@ -1,6 +1,7 @@
 """Before any model: the customer's message, its language, the intent rules, the knowledge
-base's passages and the router's first decision, each audited; run in one trip to the
-conversation's database thread."""
+base's passages, the router's first decision, each audited, and a cached answer; run in one
+trip to the conversation's database thread, which reserves the first model call too when
+nothing stands in between."""
 
 from __future__ import annotations
 
@@ -17,9 +18,13 @@ from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.help_centre import system_prompts
 from support.knowledge.search import search_passages
 
+from .answer_cache import look_up
 from .answer_context import Context, customer_language, load_context
 from .answer_run import AnswerRun
 from .billing import tier_blocked
+from .dbthreads import urgent_work_waiting
+from .ledger_models import CachedAnswer
+from .model_turn import reserve_first_call_now
 from .models import Tier
 
 
@@ -29,14 +34,18 @@ class Prepared:
     passages: list[Passage]
     signals: Signals
     decision: Decision
+    # The answer cache's key for a first question, and the live answer cached under it.
+    cache_key: str | None = None
+    cached: CachedAnswer | None = None
 
 
 def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
     """Everything before the first decision: the conversation, the rules, the passages, the
     decision and whether its tier may be called; None when the AI owes no answer.
 
-    The answer's seq is not reserved here but in a trip of its own right before the model
-    call: a handoff that lands while the answer is prepared must still stop the model."""
+    When the model is called next, its seq and spend are reserved at the end, unless work of
+    the conversation waits on the thread: a handoff that lands while the answer is prepared
+    runs first and still stops the model (the reservation then takes a trip of its own)."""
     context = load_context(run.conversation_id, run.customer_seq)
     if context is None:
         return None
@@ -52,7 +61,26 @@ def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
         run.prompts = system_prompts()
     signals, decision = first_decision(run, provider, context, reading, passages)
     run.blocked_tiers[signals.tier] = tier_blocked(signals.tier, provider.name)
-    return Prepared(context, passages, signals, decision)
+    cache_key, cached = (
+        look_up(context, passages, provider.name)
+        if decision.action in ("call_model", "escalate")
+        else (None, None)
+    )
+    if cached is None and _calls_at_once(run, signals, decision):
+        reserve_first_call_now(run, provider, signals.tier, context, passages)
+    return Prepared(context, passages, signals, decision, cache_key, cached)
+
+
+def _calls_at_once(run: AnswerRun, signals: Signals, decision: Decision) -> bool:
+    """Whether the next step is the call of this tier (not blocked) and nothing of the
+    conversation waits on this thread, a handoff say, that must run before the reservation:
+    the call is then reserved in this visit, one trip to the thread fewer before the first
+    word."""
+    return (
+        decision.action == "call_model"
+        and run.blocked_tiers.get(signals.tier) is None
+        and not urgent_work_waiting(run.conversation_id)
+    )
 
 
 def first_decision(

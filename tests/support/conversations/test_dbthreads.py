@@ -168,3 +168,26 @@ async def test_a_connection_that_had_an_error_is_tidied_before_the_next_trip(tid
     assert checks == [True]
     assert await in_conversation(0, had_errors)() is False
     await in_conversation(0, run_a_query)()
+
+
+async def test_a_preparation_sees_urgent_work_of_its_own_conversation_waiting(settings):
+    # What a preparation asks before it reserves its model call in the same visit.
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    gate = threading.Event()
+    seen: list[tuple[bool, bool]] = []
+
+    def prepare() -> None:
+        gate.wait(10)
+        seen.append((dbthreads.urgent_work_waiting(1), dbthreads.urgent_work_waiting(2)))
+
+    preparing = asyncio.ensure_future(preparing_in(1, prepare)())
+    await asyncio.sleep(0.05)
+    handoff = asyncio.ensure_future(in_conversation(1, current_thread_name)())
+    await asyncio.sleep(0.05)
+    gate.set()
+    await asyncio.gather(preparing, handoff)
+    # Its own conversation's handoff waits; no other conversation has anything queued.
+    assert seen == [(True, False)]
+    # Work that has run is no longer waiting, and a later preparation sees nothing.
+    await preparing_in(1, prepare)()
+    assert seen[-1] == (False, False)

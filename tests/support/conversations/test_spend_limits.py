@@ -5,6 +5,8 @@ capped; a limit that acts hands the customer to a person, with what they wrote k
 from __future__ import annotations
 
 import asyncio
+import time
+from concurrent.futures import Future
 from decimal import Decimal
 
 import pytest
@@ -13,9 +15,11 @@ from channels.db import database_sync_to_async
 from routing import reasons
 from routing.circuit import reset_all
 from routing.providers import ProviderRequest
-from support.conversations import actions, answer_tasks, drafting
+from support.conversations import actions, answer_tasks, drafting, preparing
 from support.conversations.actions import ActionRefused
 from support.conversations.answer_run import AnswerRun
+from support.conversations.dbthreads import LATER, ConversationThread, urgent_work_waiting
+from support.conversations.handoff import request_person
 from support.conversations.ledger import CALLS_IN_FLIGHT, address_budget
 from support.conversations.ledger_models import DailySpend, SpendBudget
 from support.conversations.models import Message
@@ -156,6 +160,66 @@ async def test_a_handoff_before_the_call_gives_its_spend_back_and_calls_nothing(
     assert "routing.decision" in kinds
     assert "model.call" not in kinds
     assert [m.role for m in messages] == ["customer", "system"]
+    await socket.disconnect()
+
+
+async def test_a_handoff_pressed_while_the_answer_is_prepared_stops_the_model(
+    demo_kb, fake_anthropic, monkeypatch
+):
+    # The preparation reserves the call itself only when nothing of its conversation waits on
+    # its thread: a handoff queued meanwhile runs first, and the model is never called.
+    loop = asyncio.get_running_loop()
+    socket, welcome = await open_chat()
+    conversation, _, _ = await story(welcome["conversation"])
+    search = preparing.search_passages
+    pressed: list[Future[None]] = []
+
+    def search_while_the_customer_presses(question: str, **kwargs):
+        pressed.append(asyncio.run_coroutine_threadsafe(request_person(conversation.pk), loop))
+        deadline = time.monotonic() + TIMEOUT_S
+        while not urgent_work_waiting(conversation.pk):
+            assert time.monotonic() < deadline, "the handoff never reached the thread"
+            time.sleep(0.001)
+        return search(question, **kwargs)
+
+    monkeypatch.setattr(preparing, "search_passages", search_while_the_customer_presses)
+    await send_message(socket, QUESTION)
+    await answer_tasks.wait_for_answers()
+    await asyncio.wrap_future(pressed[0])
+    assert fake_anthropic.requests == []
+    conversation, messages, events = await story(welcome["conversation"])
+    assert (conversation.status, conversation.handoff_reason) == ("waiting", "customer_request")
+    assert [m.role for m in messages] == ["customer", "system"]
+    assert "model.call" not in [e.kind for e in events]
+    assert CALLS_IN_FLIGHT.count == 0
+    await socket.disconnect()
+
+
+async def test_with_nothing_in_between_the_call_is_reserved_in_the_preparations_visit(
+    demo_kb, fake_anthropic, monkeypatch
+):
+    # One trip to the conversation's thread before the first word, not two.
+    socket, welcome = await open_chat()
+    conversation, _, _ = await story(welcome["conversation"])
+    submit = ConversationThread.submit
+    trips: list[int] = []
+
+    def counted(thread, lane, work, conversation_id=None):
+        if conversation_id == conversation.pk or lane == LATER:
+            trips.append(lane)
+        return submit(thread, lane, work, conversation_id)
+
+    monkeypatch.setattr(ConversationThread, "submit", counted)
+    await send_message(socket, QUESTION)
+    frames = await frames_until(socket, "message_end")
+    await answer_tasks.wait_for_answers()
+    assert frames[0]["type"] == "message_start"
+    assert len(fake_anthropic.requests) == 1
+    assert trips == [LATER]
+    _, messages, events = await story(welcome["conversation"])
+    assert [m.role for m in messages] == ["customer", "assistant"]
+    kinds = [e.kind for e in events]
+    assert kinds.index("routing.decision") < kinds.index("model.call")
     await socket.disconnect()
 
 

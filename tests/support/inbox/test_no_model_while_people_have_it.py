@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from support.conversations import agent_actions, answer_tasks
+from routing import reasons
+from support.conversations import actions, agent_actions, answer_tasks
 from support.conversations.answer_run import AnswerRun
 from support.conversations.audit import verify_chain
-from support.conversations.handoff import request_person
 from support.conversations.models import AuditEvent, Conversation, Message
 from tests.support.conversations.chat import open_chat, send_message
 
@@ -73,13 +73,18 @@ async def test_the_routers_decision_is_audited_even_when_a_handoff_stops_the_mod
     # The customer's "talk to a person" lands after the router decided and before the answer
     # reserves its seq (a frame racing the answer could land before the decision instead).
     settings.LADDER_LOCAL_CHUNK_PAUSE_MS = 0
-    reserve = AnswerRun.reserve
+    reserve_now = AnswerRun.reserve_now
 
-    async def person_first(run: AnswerRun, tier: str, model: str) -> Message:
-        await request_person(run.conversation_id)
-        return await reserve(run, tier, model)
+    def person_first(run: AnswerRun, tier: str, model: str) -> list[actions.AuditEntry]:
+        actions.do_request_handoff(
+            run.conversation_id,
+            reason=reasons.CUSTOMER_REQUEST,
+            actor="customer",
+            notice="A person from our team will help you shortly.",
+        )
+        return reserve_now(run, tier, model)
 
-    monkeypatch.setattr(AnswerRun, "reserve", person_first)
+    monkeypatch.setattr(AnswerRun, "reserve_now", person_first)
     socket, welcome = await open_chat()
     await send_message(socket, "How long does shipping take?")
     await answer_tasks.wait_for_answers()
