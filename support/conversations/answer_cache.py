@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from routing.cache_key import AnswerSetup, answer_cache_key, passage_digest
@@ -23,6 +22,7 @@ from .answer_context import Context
 from .answer_run import AnswerRun
 from .dbthreads import after_stream
 from .ledger_models import CachedAnswer
+from .statements import cached_answer_row, count_cache_hit
 from .streaming import StreamEmitter, end_stream
 
 
@@ -128,7 +128,7 @@ async def remember_answer(
 def cached_answer(key: str, *, provider: str, max_age_s: float) -> CachedAnswer | None:
     """The live entry under `key` written by `provider`, counted as a hit; an expired one is
     forgotten. (The provider is in the key too; checking it again costs nothing.)"""
-    entry = CachedAnswer.objects.filter(key=key).first()
+    entry = cached_answer_row(key)
     if entry is None:
         return None
     if entry.created_at < timezone.now() - timedelta(seconds=max_age_s):
@@ -136,7 +136,7 @@ def cached_answer(key: str, *, provider: str, max_age_s: float) -> CachedAnswer 
         return None
     if entry.provider != provider:
         return None
-    CachedAnswer.objects.filter(pk=entry.pk).update(hits=F("hits") + 1)
+    count_cache_hit(entry.pk)
     return entry
 
 

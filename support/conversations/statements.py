@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from .ledger_models import DailySpend
+from .ledger_models import CachedAnswer, DailySpend
 from .models import AuditLedger, Conversation, Message, MessageState, Role
 from .rows import add_to_columns, matching, select_instance, select_instances, select_values
 
@@ -18,6 +18,15 @@ from .rows import add_to_columns, matching, select_instance, select_instances, s
 def conversation_row(conversation_id: int, *, for_update: bool = False) -> Conversation | None:
     """The conversation (every column), locked until the transaction ends with `for_update`."""
     return select_instance(Conversation, "id = %s", [conversation_id], for_update=for_update)
+
+
+def cached_answer_row(key: str) -> CachedAnswer | None:
+    """The answer cache's entry under `key` (unique), every column."""
+    return select_instance(CachedAnswer, "key = %s", [key])
+
+
+def count_cache_hit(entry_id: int) -> None:
+    add_to_columns(CachedAnswer, {"id": entry_id}, hits=1)
 
 
 def message_row(message_id: int) -> Message | None:

@@ -12,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from support.conversations import actions
+from support.conversations.answer_cache import store_answer
 from support.conversations.answer_context import load_context
 from support.conversations.audit import verify_chain
 from support.conversations.ledger import add_spend, spent_today_usd
-from support.conversations.ledger_models import DailySpend
+from support.conversations.ledger_models import CachedAnswer, DailySpend
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState
 from support.conversations.rows import select_instance, select_values
+from support.conversations.statements import cached_answer_row, count_cache_hit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -193,3 +195,29 @@ def test_spend_is_added_by_a_plain_statement_as_the_orm_would_store_it():
     row = DailySpend.objects.get(day=timezone.now().date(), tier="strong")
     assert (row.cost_usd, row.calls) == (sum(costs), len(costs))
     assert not DailySpend.objects.filter(tier="fast").exists()
+
+
+def test_a_cached_answer_is_read_and_its_hits_counted_as_the_orm_would():
+    store_answer(
+        "k" * 64,
+        "¿Cuánto tarda el envío?",
+        "Entre 3 y 5 días laborables.",
+        provider="anthropic",
+        tier="fast",
+        model="claude-haiku-4-5",
+        prompt_version="p1",
+        confidence=0.93,
+        passages=[],
+        conversation="c" * 32,
+    )
+    orm = CachedAnswer.objects.get(key="k" * 64)
+
+    plain = cached_answer_row("k" * 64)
+    assert plain is not None
+    for field in CachedAnswer._meta.concrete_fields:
+        assert getattr(plain, field.attname) == getattr(orm, field.attname), field.name
+    assert cached_answer_row("x" * 64) is None
+
+    count_cache_hit(orm.pk)
+    count_cache_hit(orm.pk)
+    assert CachedAnswer.objects.get(pk=orm.pk).hits == orm.hits + 2
