@@ -9,14 +9,14 @@ SQLite takes one writer at a time, and a second one waits in sleeps of up to 100
 is one thread (still apart from the one the inbox and other pages use).
 
 An answer's preparation (the rules, the search, the first decision) is the longest work on these
-threads, and an answer visits its thread again right before its model call, to reserve the call's
-spend and its seq. In one queue that short step waited behind every preparation that arrived in
-between: at 50 conversations on SQLite, 19 ms at the median and 80 ms at p90, added to the
+threads. An answer visited its thread again right before its model call, to reserve the call's
+spend and its seq, and in one queue that short step waited behind every preparation that arrived
+in between: at 50 conversations on SQLite, 19 ms at the median and 80 ms at p90, added to the
 customer's wait for a first word. So preparations queue behind everything else on their thread
-(`preparing_in`): the reservation of an answer already prepared, a handoff, a customer's page,
-all go first, in the order they were asked for among themselves. A preparation may go on to
-reserve its model call in the same visit (`urgent_work_waiting`), as long as nothing of its own
-conversation waits in the urgent lane: that work, a handoff say, must still run first.
+(`preparing_in`): a handoff, a reservation, a customer's page, all go first, in the order they
+were asked for among themselves. A preparation now reserves its model call itself, at its end,
+unless work of its own conversation waits in the urgent lane (`urgent_work_waiting`): that work,
+a handoff say, runs first, and the reservation then takes a trip of its own behind it.
 """
 
 from __future__ import annotations
