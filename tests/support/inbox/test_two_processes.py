@@ -26,7 +26,9 @@ from .wire import WireSocket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+# Without REDIS_URL (the SQLite pass), not the database of the PostgreSQL pass (the Makefile's
+# REDIS_TEST_URL), which runs beside it: the other pass's inbox events would reach this one.
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
 WIDGET_ORIGIN = "http://127.0.0.1:8000"
 START_TIMEOUT_S = 40
 DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1"]
