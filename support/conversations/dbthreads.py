@@ -181,7 +181,7 @@ def in_conversation[T](conversation_id: int, func: Callable[..., T]) -> Callable
 def preparing_in[T](conversation_id: int, func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine run on the database thread of this conversation once the work
     queued there by `in_conversation` has run: for an answer's preparation."""
-    return database_trip(func, _thread_for(conversation_id).lanes[LATER])
+    return database_trip(func, _Lane(_thread_for(conversation_id), LATER, conversation_id))
 
 
 def in_any_conversation[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
