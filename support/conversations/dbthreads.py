@@ -88,7 +88,6 @@ class ConversationThread:
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
-        self.lanes = (_Lane(self, URGENT), _Lane(self, LATER))
         # Conversation id -> how many of its items wait in the urgent lane, not yet started.
         self._urgent_waiting: Counter[int] = Counter()
         self._counting = threading.Lock()
@@ -187,7 +186,7 @@ def preparing_in[T](conversation_id: int, func: Callable[..., T]) -> Callable[..
 def in_any_conversation[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine on the conversation threads in turn: for work that belongs to no
     conversation yet (starting one, finding one by its token)."""
-    return database_trip(func, _thread_for(next(_turns)).lanes[URGENT])
+    return database_trip(func, _Lane(_thread_for(next(_turns)), URGENT))
 
 
 def urgent_work_waiting(conversation_id: int) -> bool:
