@@ -10,7 +10,7 @@ from routing.language import detect_language
 
 from .models import Conversation, Role, Status
 from .rows import update_row
-from .statements import conversation_row, question_and_later_reply, turns_before
+from .statements import conversation_row, question_in_context
 
 # How many earlier messages of the conversation go into the prompt.
 CONTEXT_MESSAGES = 20
@@ -46,16 +46,15 @@ def load_context(conversation_id: int, customer_seq: int) -> Context | None:
     conversation = conversation_row(conversation_id)
     if conversation is None or conversation.status != Status.AI:
         return None
-    later = question_and_later_reply(conversation_id, customer_seq)
-    if not later or later[0][0] != customer_seq or later[0][1] != Role.CUSTOMER:
+    rows = question_in_context(conversation_id, customer_seq, CONTEXT_MESSAGES)
+    asked = [row for row in rows if row[0] == customer_seq]
+    if not asked or asked[0][1] != Role.CUSTOMER or rows[-1][0] > customer_seq:
         return None
-    if len(later) > 1:
-        return None
-    earlier = turns_before(conversation_id, customer_seq, CONTEXT_MESSAGES)
+    earlier = [(role, text, author) for seq, role, text, author in rows if seq < customer_seq]
     earlier_questions = [text for role, text, _ in earlier if role == Role.CUSTOMER]
     return Context(
         conversation=conversation,
-        question=later[0][2],
+        question=asked[0][2],
         history=prompt_history(earlier),
         earlier_questions=earlier_questions,
         customer_turns=len(earlier_questions) + 1,

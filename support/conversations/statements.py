@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model
 
 from .ledger_models import CachedAnswer, DailySpend
@@ -88,32 +89,35 @@ def client_id_stored(conversation_id: int, client_id: str) -> bool:
     )
 
 
-def question_and_later_reply(conversation_id: int, seq: int) -> list[tuple[int, str, str]]:
-    """(seq, role, text) of the message at `seq` and of the first finished reply after it, if
-    any (a resumed answer may have raced the first one), in one statement."""
-    return [
-        (row[0], row[1], row[2])
-        for row in select_values(
-            Message,
-            ("seq", "role", "text"),
-            "conversation_id = %s AND (seq = %s OR (seq > %s AND state = %s AND role <> %s))",
-            [conversation_id, seq, seq, MessageState.COMPLETE, Role.CUSTOMER],
-            suffix=" ORDER BY seq LIMIT 2",
-        )
-    ]
-
-
-def turns_before(conversation_id: int, seq: int, limit: int) -> list[tuple[str, str, str]]:
-    """(role, text, author) of the last `limit` messages the customer saw before `seq`, oldest
-    first: no internal notes, no system notices, no answer still streaming."""
-    rows: list[tuple[Any, ...]] = select_values(
-        Message,
-        ("role", "text", "author"),
-        "conversation_id = %s AND seq < %s AND internal = %s AND role <> %s AND state <> %s",
-        [conversation_id, seq, False, Role.SYSTEM, MessageState.STREAMING],
-        suffix=f" ORDER BY seq DESC LIMIT {int(limit)}",
+def question_in_context(
+    conversation_id: int, seq: int, limit: int
+) -> list[tuple[int, str, str, str]]:
+    """(seq, role, text, author) in order, in one statement: the last `limit` messages the
+    customer saw before `seq` (no internal notes, no system notices, no answer still
+    streaming), the message at `seq`, and the first finished reply after it, if any (a resumed
+    answer may have raced the first one)."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    earlier = (
+        f"SELECT seq FROM {table} WHERE conversation_id = %s AND seq < %s AND internal = %s"  # noqa: S608 - names from the model only
+        f" AND role <> %s AND state <> %s ORDER BY seq DESC LIMIT {int(limit)}"
     )
-    return [(row[0], row[1], row[2]) for row in reversed(rows)]
+    first_reply = (
+        f"SELECT MIN(seq) FROM {table} WHERE conversation_id = %s AND seq > %s"  # noqa: S608 - names from the model only
+        " AND state = %s AND role <> %s"
+    )
+    rows = select_values(
+        Message,
+        ("seq", "role", "text", "author"),
+        f"conversation_id = %s AND (seq = %s OR seq IN ({earlier}) OR seq = ({first_reply}))",
+        [
+            conversation_id,
+            seq,
+            *(conversation_id, seq, False, Role.SYSTEM, MessageState.STREAMING),
+            *(conversation_id, seq, MessageState.COMPLETE, Role.CUSTOMER),
+        ],
+        suffix=" ORDER BY seq",
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def add_model_tokens(conversation_id: int, tokens: int) -> None:

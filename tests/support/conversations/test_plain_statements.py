@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from support.conversations import actions
 from support.conversations.answer_cache import store_answer
-from support.conversations.answer_context import load_context
+from support.conversations.answer_context import CONTEXT_MESSAGES, load_context
 from support.conversations.audit import verify_chain
 from support.conversations.ledger import add_spend, spent_today_usd
 from support.conversations.ledger_models import CachedAnswer, DailySpend
@@ -91,6 +91,34 @@ def test_the_context_holds_the_question_and_earlier_turns_but_not_notices_or_str
     assert context.history == [("user", "First question"), ("assistant", "First answer")]
     assert context.customer_turns == 2
     assert context.conversation.pk == conversation.pk
+
+
+def test_the_context_keeps_the_last_turns_the_customer_saw_in_one_statement():
+    conversation = actions.do_start_conversation()
+    for number in range(CONTEXT_MESSAGES):
+        actions.do_record_customer_message(
+            conversation.pk, client_id=f"q{number}", text=f"Q{number}"
+        )
+        answer = actions.do_begin_assistant_message(conversation.pk, tier="fast", model="m")
+        finish_answer(answer, f"A{number}")
+    Message.objects.create(
+        conversation=conversation, seq=10_000, role="agent", text="Note", internal=True
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(last_seq=10_000)
+    asked = actions.do_record_customer_message(conversation.pk, client_id="last", text="Last")
+
+    with CaptureQueriesContext(connection) as queries:
+        context = load_context(conversation.pk, asked.message.seq)
+
+    assert context is not None
+    assert context.question == "Last"
+    # The last 20 the customer saw, oldest first: not the internal note, not the first half.
+    expected = []
+    for number in range(CONTEXT_MESSAGES // 2, CONTEXT_MESSAGES):
+        expected += [("user", f"Q{number}"), ("assistant", f"A{number}")]
+    assert context.history == expected
+    assert context.customer_turns == CONTEXT_MESSAGES // 2 + 1
+    assert len(queries) == 2  # the conversation, and the messages
 
 
 def test_an_answered_question_has_no_context_to_answer_again():
