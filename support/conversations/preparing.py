@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
 from routing import reasons
 from routing.classifier import IntentReading, read_intent
@@ -17,6 +18,7 @@ from routing.providers import Passage, Provider
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.help_centre import system_prompts
 from support.knowledge.search import search_passages
+from support.knowledge.version import knowledge_version
 
 from .answer_cache import look_up
 from .answer_context import Context, customer_language, load_context
@@ -52,13 +54,15 @@ def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
     run.group = context.conversation.group_name
     context.language = customer_language(context)
     reading = read_intent(context.question)
+    # One read of the knowledge base's version, for the search and the prompts.
+    version = knowledge_version(connection)
     passages = (
-        search_passages(context.question, language=context.language)
+        search_passages(context.question, language=context.language, version=version)
         if reading.match is None
         else []
     )
     if provider.name != "local":
-        run.prompts = system_prompts()
+        run.prompts = system_prompts(version)
     signals, decision = first_decision(run, provider, context, reading, passages)
     run.blocked_tiers[signals.tier] = tier_blocked(signals.tier, provider.name)
     cache_key, cached = (

@@ -58,15 +58,16 @@ def cacheable_prompt(base: str, centre: HelpCentre, model: str) -> str:
     return with_centre if estimate_tokens(with_centre) >= minimum else base
 
 
-def system_prompts() -> SystemPrompts:
+def system_prompts(version: tuple[int, int] | None = None) -> SystemPrompts:
     """The current system prompts (on a database thread): one read of the knowledge base's
-    version to see whether it changed since they were built, and a rebuild only if it did."""
+    version (unless the caller just read it) to see whether it changed since they were built,
+    and a rebuild only if it did."""
     key = (
         settings.LADDER_PROMPT_HELP_CENTRE_TOKENS,
         settings.LADDER_FAST_MODEL,
         settings.LADDER_STRONG_MODEL,
         tuple(sorted(settings.LADDER_MIN_CACHEABLE_TOKENS.items())),
-        knowledge_version(connection),
+        knowledge_version(connection) if version is None else version,
     )
     with _lock:
         if _built["key"] == key:

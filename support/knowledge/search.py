@@ -37,6 +37,8 @@ ARTICLE_TABLE = "knowledge_knowledgearticle"
 TRANSLATION_TABLE = "knowledge_articletranslation"
 # The engine's rank is a first cut: this many best-ranked entries are scored.
 CANDIDATE_ENTRIES = 400
+# How many answer texts (an article in one language) the vocabulary keeps once read.
+ANSWER_TEXTS_KEPT = 2000
 # A chat message with more distinct words than this is not one question; the rest is ignored.
 MAX_QUESTION_TERMS = 24
 # Typo tolerance: a question word the index does not know is read as the index's closest word
@@ -93,16 +95,21 @@ class Vocabulary:
     version_frequency: dict[str, int]
     by_language: dict[str, tuple[str, ...]]
     entries: dict[int, Entry]
+    # The answers' texts read so far, (slug, language, title, body) by (article id, language
+    # asked for): kept with the version they were read in, as many as ANSWER_TEXTS_KEPT.
+    answers: dict[tuple[int, str], tuple[str, str, str, str]] = field(default_factory=dict)
 
 
 _vocabulary_lock = threading.Lock()
 _vocabulary: Vocabulary | None = None
 
 
-def vocabulary() -> Vocabulary:
-    """The index's vocabulary, read again whenever the knowledge base changed."""
+def vocabulary(current_version: tuple[int, int] | None = None) -> Vocabulary:
+    """The index's vocabulary, read again whenever the knowledge base changed (its version
+    read now unless the caller just read it)."""
     global _vocabulary
-    current_version = knowledge_version(connection)
+    if current_version is None:
+        current_version = knowledge_version(connection)
     current = _vocabulary
     if current is not None and current.version == current_version:
         return current
@@ -259,11 +266,10 @@ def _candidates(query_terms: list[str], known: Vocabulary) -> list[Entry]:
 
 
 def rank_articles(
-    question: str, language: str
+    question: str, language: str, known: Vocabulary
 ) -> tuple[list[ArticleMatch], dict[str, float], dict[str, frozenset[str]]]:
     """The articles that answer `question`, best first; the weight of each question term; and
     the index's terms that stand for each (see `variants`)."""
-    known = vocabulary()
     weights: dict[str, float] = {}
     stand_for: dict[str, frozenset[str]] = {}
     for term in question_terms(question, language):
@@ -328,27 +334,38 @@ def rank_articles(
     return ranked, weights, stand_for
 
 
-def _answer_versions(article_ids: list[int], language: str) -> dict[int, tuple[str, str, str, str]]:
+def _answer_versions(
+    article_ids: list[int], language: str, known: Vocabulary
+) -> dict[int, tuple[str, str, str, str]]:
     """(slug, language, title, body) of each article in `language` when it has that version,
-    else in English: plain statements, as every answer asks."""
-    ids = ", ".join(["%s"] * len(article_ids))
+    else in English: kept with the vocabulary once read (plain statements, as every answer
+    asks), so a knowledge base that changed is read afresh."""
+    kept = known.answers
+    found = {pk: kept[(pk, language)] for pk in article_ids if (pk, language) in kept}
+    missing = [pk for pk in article_ids if pk not in found]
+    if not missing:
+        return found
+    ids = ", ".join(["%s"] * len(missing))
+    read: dict[int, tuple[str, str, str, str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, slug, title, body FROM {ARTICLE_TABLE} WHERE id IN ({ids})",  # noqa: S608
-            article_ids,
+            missing,
         )
-        found = {
+        read = {
             pk: (slug, DEFAULT_LANGUAGE, title, body) for pk, slug, title, body in cursor.fetchall()
         }
         if language != DEFAULT_LANGUAGE:
             cursor.execute(
                 f"SELECT article_id, title, body FROM {TRANSLATION_TABLE} "  # noqa: S608
                 f"WHERE article_id IN ({ids}) AND language = %s",
-                [*article_ids, language],
+                [*missing, language],
             )
             for pk, title, body in cursor.fetchall():
-                found[pk] = (found[pk][0], language, title, body)
-    return found
+                read[pk] = (read[pk][0], language, title, body)
+    if len(known.answers) + len(read) <= ANSWER_TEXTS_KEPT:
+        kept.update({(pk, language): text for pk, text in read.items()})
+    return found | read
 
 
 @functools.lru_cache(maxsize=1024)
@@ -383,7 +400,10 @@ def answer_passages(body: str, language: str, wanted: list[tuple[float, frozense
 
 
 def search_passages(
-    question: str, limit: int | None = None, language: str | None = None
+    question: str,
+    limit: int | None = None,
+    language: str | None = None,
+    version: tuple[int, int] | None = None,
 ) -> list[Passage]:
     """The passages that best answer a question, one per article, best first, at most `limit`
     (LADDER_KB_PASSAGES by default), in `language` (detected from the question when not given)
@@ -396,12 +416,13 @@ def search_passages(
     if limit <= 0 or not question.strip():
         return []
     language = language or detect_language(question)
-    ranked, weights, stand_for = rank_articles(question, language)
+    known = vocabulary(version)
+    ranked, weights, stand_for = rank_articles(question, language, known)
     ranked = [match for match in ranked if match.score > 0][:limit]
     if not ranked:
         return []
     uncovered = round(uncovered_share(weights, stand_for, language), 4)
-    versions = _answer_versions([m.article_id for m in ranked], language)
+    versions = _answer_versions([m.article_id for m in ranked], language, known)
     passages = []
     for match in ranked:
         slug, answer_language, title, body = versions[match.article_id]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from support.knowledge.help_centre import system_prompts
 from support.knowledge.models import ArticleTranslation, KnowledgeArticle, SearchEntry
-from support.knowledge.search import vocabulary
+from support.knowledge.search import search_passages, vocabulary
 from support.knowledge.version import WATCHED_TABLES, knowledge_version
 
 from .test_search import make_article
@@ -77,6 +78,26 @@ def test_a_bulk_edit_reaches_the_system_prompts_at_once():
     prompts = system_prompts()
     assert "never expire" in prompts.help_centre.block
     assert "valid for 2 years" not in prompts.help_centre.block
+
+
+def test_answer_texts_are_read_once_per_version_and_a_bulk_edit_is_read_at_once():
+    article = make_article("Gift cards", "Gift cards are valid for 2 years.")
+    ArticleTranslation.objects.create(
+        article=article, language="es", title="Tarjetas regalo", body="Valen 2 años."
+    )
+    question = "How long are gift cards valid?"
+    assert "valid for 2 years" in search_passages(question, limit=1)[0].text
+    with CaptureQueriesContext(connection) as queries:
+        again = search_passages(question, limit=1)
+    assert "valid for 2 years" in again[0].text
+    assert not any("body" in query["sql"] for query in queries)  # kept since the first read
+    assert search_passages(question, limit=1, language="es")[0].text == "Valen 2 años."
+
+    KnowledgeArticle.objects.filter(pk=article.pk).update(body="Gift cards are valid for ever.")
+    ArticleTranslation.objects.filter(article=article).update(body="Valen para siempre.")
+
+    assert "for ever" in search_passages(question, limit=1)[0].text
+    assert search_passages(question, limit=1, language="es")[0].text == "Valen para siempre."
 
 
 def test_migrate_puts_back_triggers_a_table_rebuild_dropped():
