@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, cast
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -36,11 +37,54 @@ def _insert_sql(model: type[models.Model], columns: tuple[str, ...], rows: int) 
     )
 
 
+# Django's own text, integer and boolean fields store a value of their own Python type (or
+# None) unchanged: such values skip the field's conversion, the bulk of an INSERT's Python.
+_STORED_AS_IS: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
+    **dict.fromkeys((models.CharField, models.TextField, models.SlugField), (str, type(None))),
+    **dict.fromkeys(
+        (
+            models.AutoField,
+            models.BigAutoField,
+            models.IntegerField,
+            models.BigIntegerField,
+            models.SmallIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.PositiveBigIntegerField,
+        ),
+        (int, type(None)),
+    ),
+    models.BooleanField: (bool, type(None)),
+}
+
+
+@cache
+def _saving_plan(
+    model: type[models.Model], columns: tuple[str, ...]
+) -> tuple[tuple[models.Field[Any, Any], tuple[type, ...]], ...]:
+    """Each column's field, and the Python types it stores unchanged (a relation's as its
+    target's)."""
+    # PostgreSQL's backend sends integers typed (psycopg's Int4, Int8): those convert there.
+    plain_integers = (
+        type(connection.ops).adapt_integerfield_value
+        is BaseDatabaseOperations.adapt_integerfield_value
+    )
+    plan = []
+    for column in columns:
+        field = _field(model, column)
+        stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+        as_is = _STORED_AS_IS.get(type(stored), ())
+        if int in as_is and not plain_integers:
+            as_is = ()
+        plan.append((field, as_is))
+    return tuple(plan)
+
+
 def _db_values(model: type[models.Model], columns: tuple[str, ...], values: Sequence[Any]) -> list:
     """Values as the field would save them (JSON as text, datetimes per backend)."""
     return [
-        _field(model, column).get_db_prep_save(value, connection)
-        for column, value in zip(columns, values, strict=True)
+        value if type(value) in as_is else field.get_db_prep_save(value, connection)
+        for (field, as_is), value in zip(_saving_plan(model, columns), values, strict=True)
     ]
 
 

@@ -18,7 +18,7 @@ from support.conversations.audit import verify_chain
 from support.conversations.ledger import add_spend, spent_today_usd
 from support.conversations.ledger_models import CachedAnswer, DailySpend
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState
-from support.conversations.rows import select_instance, select_values
+from support.conversations.rows import _db_values, select_instance, select_values
 from support.conversations.statements import cached_answer_row, count_cache_hit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -249,3 +249,46 @@ def test_a_cached_answer_is_read_and_its_hits_counted_as_the_orm_would():
     count_cache_hit(orm.pk)
     count_cache_hit(orm.pk)
     assert CachedAnswer.objects.get(pk=orm.pk).hits == orm.hits + 2
+
+
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        (
+            Message,
+            {
+                "conversation": 7,
+                "seq": 3,
+                "role": "customer",
+                "text": "Wo ist mein Paket?",
+                "client_id": None,
+                "internal": False,
+                "cost_usd": Decimal("0.00012"),
+                "time_to_first_token_ms": None,
+                "confidence": 0.75,
+                "created_at": timezone.now(),
+            },
+        ),
+        (
+            AuditEvent,
+            {"index": 2, "kind": "routing.decision", "data": {"a": [1, "b"]}, "prev_hash": ""},
+        ),
+        (Conversation, {"customer_verified": True, "last_seq": 0, "language": ""}),
+    ],
+)
+def test_values_are_written_as_the_fields_would_save_them(model, values):
+    def comparable(value):
+        # PostgreSQL's JSON parameter (psycopg's Jsonb) compares by identity: its object.
+        return getattr(value, "obj", value)
+
+    columns = tuple(values)
+    expected = [
+        comparable(model._meta.get_field(name).get_db_prep_save(value, connection))
+        for name, value in values.items()
+    ]
+    written = _db_values(model, columns, list(values.values()))
+    assert [comparable(value) for value in written] == expected
+    assert [type(value) for value in written] == [
+        type(model._meta.get_field(name).get_db_prep_save(value, connection))
+        for name, value in values.items()
+    ]
