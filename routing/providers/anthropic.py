@@ -9,7 +9,7 @@ import functools
 import ssl
 import time
 import weakref
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import anthropic
@@ -219,6 +219,7 @@ class AnthropicProvider:
                 raise failure("timeout", "no first token in time") from error
 
             chunks = aiter(response.http_response.aiter_bytes())
+            reads = closing.enter_context(_ReadDeadline(loop, deadline()))
             pending = b""
             block_types: dict[int, str] = {}
             stop_reason: str | None = None
@@ -226,8 +227,7 @@ class AnthropicProvider:
             finished = False
             while not finished:
                 try:
-                    async with asyncio.timeout_at(deadline()):
-                        chunk = await anext(chunks)
+                    chunk = await reads.read(chunks, deadline())
                 except StopAsyncIteration:
                     break
                 except TimeoutError as error:
@@ -298,6 +298,59 @@ class AnthropicProvider:
             first_token_ms=first_token_ms,
             total_ms=int((time.perf_counter() - started) * 1000),
         )
+
+
+class _ReadDeadline:
+    """The deadline of a stream's reads, as `asyncio.timeout_at` around each read would keep
+    it, but with one timer for the stream, moved when the deadline moves (at the first token),
+    not one scheduled and cancelled for every chunk: a read under way when it passes is
+    cancelled and raises TimeoutError, and a read begun after it raises at once."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._loop = loop
+        self._task = task
+        self._when = when
+        self._timer = loop.call_at(when, self._expire)
+        self._reading = False
+        self._expired = False
+
+    def __enter__(self) -> _ReadDeadline:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        if self._reading:
+            self._expired = True
+            self._task.cancel()
+
+    async def read(self, chunks: AsyncIterator[bytes], when: float) -> bytes:
+        """The next chunk, read by `when`."""
+        if when != self._when:
+            self._timer.cancel()
+            self._when = when
+            self._timer = self._loop.call_at(when, self._expire)
+        if self._loop.time() >= when:
+            raise TimeoutError
+        cancelling = self._task.cancelling()
+        self._reading = True
+        try:
+            return await anext(chunks)
+        except asyncio.CancelledError as error:
+            if self._expired and self._task.uncancel() <= cancelling:
+                raise TimeoutError from error
+            raise
+        finally:
+            self._reading = False
+            if self._expired:
+                # Expired as the chunk came: withdraw this cancel request, as asyncio's own
+                # timeout does, so that it does not reach the caller.
+                self._expired = False
+                if self._task.cancelling() > cancelling:
+                    self._task.uncancel()
 
 
 def _sse_data(raw_event: bytes) -> dict[str, Any] | None:

@@ -262,6 +262,42 @@ async def test_answer_slower_than_the_total_timeout_fails_as_timeout_with_the_te
     assert error.partial_text == "".join(d.text for d in deltas) != ""
 
 
+async def test_a_deadline_passing_while_the_caller_works_fails_the_next_read_only(
+    fake_anthropic, settings
+):
+    settings.LADDER_TOTAL_TIMEOUT_S = 0.3
+    fake_anthropic.script({"text": ANSWER, "first_token_ms": 0, "tokens_per_second": 200})
+    slept = False
+    with pytest.raises(ProviderError) as raised:
+        async for event in AnthropicProvider.from_settings().stream(ask()):
+            if isinstance(event, TextDelta) and not slept:
+                await asyncio.sleep(0.5)  # past the deadline: the caller's own wait is not cut
+                slept = True
+    assert slept
+    assert raised.value.kind == "timeout"
+    assert asyncio.current_task().cancelling() == 0
+
+
+async def test_a_cancelled_caller_is_cancelled_not_timed_out(fake_anthropic, settings):
+    settings.LADDER_FIRST_TOKEN_TIMEOUT_S = 0.3
+    fake_anthropic.script({"text": ANSWER, "first_token_ms": 2000})
+    reading = asyncio.create_task(failure())
+    await asyncio.sleep(0.1)
+    reading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await reading
+
+
+async def test_a_stream_within_its_deadlines_leaves_no_cancel_behind(fake_anthropic, settings):
+    settings.LADDER_FIRST_TOKEN_TIMEOUT_S = 0.2
+    settings.LADDER_TOTAL_TIMEOUT_S = 0.5
+    fake_anthropic.script({"text": ANSWER, "first_token_ms": 0, "tokens_per_second": 400})
+    deltas, finished = await answer()
+    assert "".join(d.text for d in deltas) and finished.stop_reason == "end_turn"
+    await asyncio.sleep(0.6)  # both deadlines pass: their timers are gone with the stream
+    assert asyncio.current_task().cancelling() == 0
+
+
 @pytest.mark.parametrize("stop_reason", ["refusal", "max_tokens"])
 async def test_stop_reason_is_passed_through(fake_anthropic, stop_reason):
     fake_anthropic.script({"text": "", "stop_reason": stop_reason})
