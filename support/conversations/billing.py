@@ -59,7 +59,12 @@ def tier_blocked(tier: str, provider: str) -> str | None:
         return None
     if spent_today_usd(tier) >= daily_cap_usd(tier):
         return "spend_cap"
-    if not breaker(model_for_tier(tier, provider)).allows_call():
+    return circuit_blocked(tier, provider)
+
+
+def circuit_blocked(tier: str, provider: str) -> str | None:
+    """Why the tier may not be called by its circuit alone ("circuit_open"), or None; no query."""
+    if provider != "local" and not breaker(model_for_tier(tier, provider)).allows_call():
         return "circuit_open"
     return None
 

@@ -23,7 +23,7 @@ from support.knowledge.version import knowledge_version
 from .answer_cache import look_up
 from .answer_context import Context, customer_language, load_context
 from .answer_run import AnswerRun
-from .billing import tier_blocked
+from .billing import circuit_blocked, tier_blocked
 from .dbthreads import urgent_work_waiting
 from .ledger_models import CachedAnswer
 from .model_turn import reserve_first_call_now
@@ -64,25 +64,31 @@ def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
     if provider.name != "local":
         run.prompts = system_prompts(version)
     signals, decision = first_decision(run, provider, context, reading, passages)
-    run.blocked_tiers[signals.tier] = tier_blocked(signals.tier, provider.name)
     cache_key, cached = (
         look_up(context, passages, provider.name)
         if decision.action in ("call_model", "escalate")
         else (None, None)
     )
-    if cached is None and _calls_at_once(run, signals, decision):
+    if cached is None and _calls_at_once(run, provider, signals, decision):
+        # The reservation holds the tier to its daily cap itself: refused, it says
+        # "spend_cap" as tier_blocked would have, and the answer moves on alike.
+        run.blocked_tiers[signals.tier] = None
         reserve_first_call_now(run, provider, signals.tier, context, passages)
+    else:
+        run.blocked_tiers[signals.tier] = tier_blocked(signals.tier, provider.name)
     return Prepared(context, passages, signals, decision, cache_key, cached)
 
 
-def _calls_at_once(run: AnswerRun, signals: Signals, decision: Decision) -> bool:
-    """Whether the next step is the call of this tier (not blocked) and nothing of the
-    conversation waits on this thread, a handoff say, that must run before the reservation:
-    the call is then reserved in this visit, one trip to the thread fewer before the first
-    word."""
+def _calls_at_once(
+    run: AnswerRun, provider: Provider, signals: Signals, decision: Decision
+) -> bool:
+    """Whether the next step is the call of this tier (its model's circuit closed) and nothing
+    of the conversation waits on this thread, a handoff say, that must run before the
+    reservation: the call is then reserved in this visit, one trip to the thread fewer before
+    the first word."""
     return (
         decision.action == "call_model"
-        and run.blocked_tiers.get(signals.tier) is None
+        and circuit_blocked(signals.tier, provider.name) is None
         and not urgent_work_waiting(run.conversation_id)
     )
 

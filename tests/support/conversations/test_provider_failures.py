@@ -155,7 +155,17 @@ async def test_daily_spend_cap_moves_answers_up_a_tier(demo_kb, fake_anthropic, 
     socket, welcome, ack, frames = await ask("How long does shipping take?", "message_end")
     assert [r["body"]["model"] for r in fake_anthropic.requests] == [STRONG]
     _, _, events = await story(welcome["conversation"])
-    assert any(e.kind == "limit.spend_cap" for e in events)
+    # The router's events once, then the cap's, whether the cap was read before the
+    # reservation or refused it.
+    assert [e.kind for e in events][2:] == [
+        "routing.rules",
+        "routing.retrieval",
+        "routing.decision",
+        "limit.spend_cap",
+        "routing.decision",
+        "model.call",
+        "routing.decision",
+    ]
     await socket.disconnect()
 
 
