@@ -499,8 +499,18 @@
     // A refused message comes back retargeted to the alert: keep what was written.
     if (event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget")) return;
     var box = form.querySelector("textarea");
-    if (box) {
-      box.value = "";
+    if (!box) return;
+    // Clear what was sent, not what the agent has written since; and bring the focus back
+    // from the button that sent it, not from wherever the agent has moved on to.
+    var sent = event.detail.requestConfig && event.detail.requestConfig.formData;
+    var text = sent && sent.get ? sent.get(box.name) : null;
+    // The form's data ends lines with CRLF where the box's value has LF.
+    if (typeof text === "string") text = text.replace(/\r\n/g, "\n");
+    if (typeof text !== "string" || text === box.value) box.value = "";
+    else if (box.value.indexOf(text) === 0) box.value = box.value.slice(text.length).replace(/^\s+/, "");
+    var submitted = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var active = document.activeElement;
+    if (!active || active === document.body || (submitted && active === submitted.submitter)) {
       box.focus();
     }
   });

@@ -120,3 +120,38 @@ def test_a_new_handoff_shows_a_desktop_notification(dana, live_daphne, browser):
     assert shown == [
         {"title": "New handoff in the Ladder inbox", "body": "A customer is waiting for a person."}
     ]
+
+
+def test_a_reply_on_its_way_keeps_what_the_agent_does_next(two_waiting, dana, live_daphne, browser):
+    page = log_in(browser, live_daphne.url, "dana", "dana-password", "/inbox/")
+    expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=WAIT_MS)
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    expect(page.locator("#conversation-panel")).to_contain_text("With an agent", timeout=WAIT_MS)
+    held = []
+    page.route("**/reply/", lambda route: held.append(route))  # held until the test lets go
+    page.keyboard.press("r")
+    reply = page.get_by_label("Reply to the customer")
+    page.keyboard.type("On its way today.")
+    page.keyboard.press("Shift+Enter")  # two lines: the form sends them with CRLF
+    page.keyboard.type("Tracking follows.")
+    with page.expect_request("**/reply/"):
+        page.keyboard.press("Enter")
+    # While it is on its way the agent writes on, then leaves the box.
+    page.keyboard.type(" Anything else?")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") != "reply-text"
+
+    held[0].continue_()
+    expect(page.locator("#transcript")).to_contain_text("Tracking follows.", timeout=WAIT_MS)
+    expect(reply).to_have_value("Anything else?", timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement.id") != "reply-text"
+
+    # Sent with the button, the reply box takes the focus back for the next one.
+    page.unroute("**/reply/")
+    reply.fill("Anything else I can do?")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#transcript")).to_contain_text("Anything else I can do?", timeout=WAIT_MS)
+    expect(reply).to_have_value("", timeout=WAIT_MS)
+    expect(reply).to_be_focused()
