@@ -68,12 +68,18 @@ def test_j_k_claim_reply_and_resolve_by_keyboard(two_waiting, dana, live_daphne,
     assert claimed.status == Status.RESOLVED
 
 
-def test_letters_typed_in_the_reply_box_are_text(two_waiting, dana, live_daphne, browser):
+def claim_the_first_by_keyboard(browser, live_daphne):
+    """Dana's inbox, with the first waiting conversation claimed by j and c."""
     page = log_in(browser, live_daphne.url, "dana", "dana-password", "/inbox/")
     expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=WAIT_MS)
     page.keyboard.press("j")
     page.keyboard.press("c")
     expect(page.locator("#conversation-panel")).to_contain_text("With an agent", timeout=WAIT_MS)
+    return page
+
+
+def test_letters_typed_in_the_reply_box_are_text(two_waiting, dana, live_daphne, browser):
+    page = claim_the_first_by_keyboard(browser, live_daphne)
     page.keyboard.press("r")
     page.keyboard.type("jack checks each order")
     expect(page.get_by_label("Reply to the customer")).to_have_value("jack checks each order")
@@ -123,11 +129,7 @@ def test_a_new_handoff_shows_a_desktop_notification(dana, live_daphne, browser):
 
 
 def test_a_reply_on_its_way_keeps_what_the_agent_does_next(two_waiting, dana, live_daphne, browser):
-    page = log_in(browser, live_daphne.url, "dana", "dana-password", "/inbox/")
-    expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=WAIT_MS)
-    page.keyboard.press("j")
-    page.keyboard.press("c")
-    expect(page.locator("#conversation-panel")).to_contain_text("With an agent", timeout=WAIT_MS)
+    page = claim_the_first_by_keyboard(browser, live_daphne)
     held = []
     page.route("**/reply/", lambda route: held.append(route))  # held until the test lets go
     page.keyboard.press("r")
