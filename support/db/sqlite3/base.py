@@ -10,7 +10,9 @@ as the last commits. Other processes still meet the busy handler; readers never 
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
@@ -31,10 +33,46 @@ _converted: dict[str, str] = {}
 CONVERTED_KEPT = 2048
 
 
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
 class CursorWrapper(SQLiteCursorWrapper):
     """Django's cursor turns each statement's %s placeholders into SQLite's ? with a regular
     expression: a few microseconds for every statement run, for the same few hundred statements
-    over and over. This one converts each statement once."""
+    over and over. This one converts each statement once.
+
+    A write outside a transaction (autocommit: a counter, a conversation's language) is a
+    transaction of its own, so it takes its turn at the process's write lock too, as a
+    transaction does when it begins, rather than wait in SQLite's sleeping busy handler."""
+
+    write_lock: threading.Lock | None = None
+    lock_timeout_s = 5.0
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        with self._turn_to_write(query):
+            return super().execute(query, params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        with self._turn_to_write(query):
+            return super().executemany(query, param_list)
+
+    @contextlib.contextmanager
+    def _turn_to_write(self, query: str) -> Iterator[None]:
+        lock = self.write_lock
+        if (
+            lock is None
+            or self.connection.in_transaction
+            or not query.lstrip()[:7].upper().startswith(_WRITES)
+        ):
+            yield
+            return
+        # Past the busy timeout, go on without the lock, as a transaction does.
+        locked = lock.acquire(timeout=self.lock_timeout_s)
+        try:
+            yield
+        finally:
+            if locked:
+                lock.release()
 
     def convert_query(self, query: str, *, param_names: list[str] | None = None) -> str:
         if param_names is not None:
@@ -56,8 +94,7 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
         lock = write_lock(str(self.settings_dict["NAME"]))
         # Past the busy timeout, go on without the lock and let SQLite decide, as it would
         # without it (a transaction left open elsewhere must not hang this one for ever).
-        timeout_s = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
-        if lock.acquire(timeout=timeout_s):
+        if lock.acquire(timeout=self._lock_timeout_s()):
             self._holding_write_lock = lock
         try:
             super()._start_transaction_under_autocommit()  # type: ignore[misc]
@@ -66,7 +103,13 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
             raise
 
     def create_cursor(self, name: str | None = None) -> Any:
-        return self.connection.cursor(factory=CursorWrapper)
+        cursor = self.connection.cursor(factory=CursorWrapper)
+        cursor.write_lock = write_lock(str(self.settings_dict["NAME"]))
+        cursor.lock_timeout_s = self._lock_timeout_s()
+        return cursor
+
+    def _lock_timeout_s(self) -> float:
+        return float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
     def _release_write_lock(self) -> None:
         lock, self._holding_write_lock = self._holding_write_lock, None
