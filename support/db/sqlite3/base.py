@@ -5,7 +5,8 @@ SQLite lets one transaction write at a time; the others wait in its busy handler
 writer, the conversations' threads, the after-stream thread), those sleeps, not the writes,
 were what a message waited for. Writers in this process instead queue at a lock, taken when a
 transaction begins (BEGIN IMMEDIATE) and released when it ends, so the next one starts as soon
-as the last commits. Other processes still meet the busy handler; readers never wait (WAL).
+as the last commits; a write outside a transaction holds it for its one statement. Other
+processes still meet the busy handler; readers never wait (WAL).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
         self._holding_write_lock: threading.Lock | None = None
 
     def _start_transaction_under_autocommit(self) -> None:
-        lock = write_lock(str(self.settings_dict["NAME"]))
+        lock = self._write_lock()
         # Past the busy timeout, go on without the lock and let SQLite decide, as it would
         # without it (a transaction left open elsewhere must not hang this one for ever).
         if lock.acquire(timeout=self._lock_timeout_s()):
@@ -104,9 +105,13 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
 
     def create_cursor(self, name: str | None = None) -> Any:
         cursor = self.connection.cursor(factory=CursorWrapper)
-        cursor.write_lock = write_lock(str(self.settings_dict["NAME"]))
+        cursor.write_lock = self._write_lock()
         cursor.lock_timeout_s = self._lock_timeout_s()
         return cursor
+
+    def _write_lock(self) -> threading.Lock:
+        # Looked up each time: a test run changes NAME to its test database's.
+        return write_lock(str(self.settings_dict["NAME"]))
 
     def _lock_timeout_s(self) -> float:
         return float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
