@@ -25,8 +25,12 @@ _locks_guard = threading.Lock()
 
 
 def write_lock(name: str) -> threading.Lock:
-    with _locks_guard:
-        return _write_locks.setdefault(name, threading.Lock())
+    # Looked up for every cursor: only the first lookup of a file takes the guard.
+    lock = _write_locks.get(name)
+    if lock is None:
+        with _locks_guard:
+            lock = _write_locks.setdefault(name, threading.Lock())
+    return lock
 
 
 # Statement text -> the same with SQLite's placeholders, as many as CONVERTED_KEPT statements.
