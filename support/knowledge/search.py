@@ -363,7 +363,7 @@ def _answer_versions(
             )
             for pk, title, body in cursor.fetchall():
                 read[pk] = (read[pk][0], language, title, body)
-    if len(known.answers) + len(read) <= ANSWER_TEXTS_KEPT:
+    if len(kept) + len(read) <= ANSWER_TEXTS_KEPT:
         kept.update({(pk, language): text for pk, text in read.items()})
     return found | read
 
