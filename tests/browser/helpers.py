@@ -29,7 +29,10 @@ def log_in(browser: Any, base_url: str, username: str, password: str, next_url: 
     page.goto(f"{base_url}/accounts/login/?next={next_url}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    # Back on `next_url` with its scripts run: a test that types at once types into a page
+    # that listens.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     return page
 
 
