@@ -431,6 +431,9 @@
   document.addEventListener("focusout", function (event) {
     if (picker.box && event.target === picker.box) closePicker();
   });
+  // On a slow connection an agent can type "/words" before this script runs.
+  var focused = document.activeElement;
+  if (focused && focused.matches && focused.matches("textarea[data-canned-picker]")) updatePicker(focused);
 
   document.addEventListener("keydown", function (event) {
     var box = event.target;

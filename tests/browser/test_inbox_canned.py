@@ -75,3 +75,30 @@ def test_arrows_choose_among_matches_and_escape_closes(claimed, live_daphne, bro
         "express arrives in 1 to 2 business days for $14.95."
     )
     assert second
+
+
+def test_slash_typed_before_the_script_runs_still_lists_the_matches(claimed, live_daphne, browser):
+    # On a slow connection the reply box is there before the inbox's script has run.
+    url = reverse("inbox:conversation", args=[claimed.public_id])
+    page = log_in(browser, live_daphne.url, "dana", "dana-password", url)
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route(lambda address: address.endswith("/inbox/inbox.js"), hold)
+    page.goto(live_daphne.url + url, wait_until="commit")
+    box = page.get_by_label("Reply to the customer")
+    box.click()
+    box.press_sequentially("/refu")
+    picker = page.get_by_role("listbox", name="Canned replies")
+    expect(picker).to_be_hidden()
+    assert len(held) == 1, "the script was not held back"
+    held[0].continue_()
+    expect(picker).to_be_visible()
+    expect(picker.get_by_role("option")).to_contain_text("Refund timing")
+    box.press("Enter")
+    expect(box).to_have_value(
+        "Your refund is on its way: it reaches your card within 5 to 10 business days of our "
+        "warehouse receiving the return."
+    )
