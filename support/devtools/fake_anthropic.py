@@ -492,6 +492,22 @@ def sse_event(event: str, data: Mapping[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
+async def plain_stream(port: int, body: Mapping[str, Any]) -> str:
+    """One streaming Messages request to the fake on `port` over a plain HTTP connection, and
+    the whole response as text: a client with no CPU of its own to speak of, so that timing
+    many of them at once measures the fake, not an SDK."""
+    payload = json.dumps({**body, "stream": True}).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /v1/messages HTTP/1.1\r\nhost: fake\r\nx-api-key: k\r\n"
+        b"anthropic-version: 2023-06-01\r\ncontent-type: application/json\r\n"
+        b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(payload), payload)
+    )
+    response = await reader.read(-1)
+    writer.close()
+    return response.decode()
+
+
 def is_loopback_host(host: str) -> bool:
     if host.strip("[]").lower() == "localhost":
         return True

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import anthropic
 import pytest
 
-from support.devtools.fake_anthropic import FakeAnthropicServer, ResponseSpec
+from support.devtools.fake_anthropic import FakeAnthropicServer, ResponseSpec, plain_stream
 from tests.plugins.fake_anthropic import FAKE_API_KEY
 
 MODEL = "claude-haiku-5-5"
@@ -420,28 +420,15 @@ async def test_keep_alive_serves_many_requests_on_one_connection(fake_anthropic,
 
 
 async def test_hundreds_of_concurrent_streams_are_served_at_once():
-    # A plain HTTP client, so the time measured is the fake's, not the SDK's own CPU.
-    async def one(port: int, number: int) -> str:
-        body = json.dumps(
-            {
-                "model": MODEL,
-                "max_tokens": 100,
-                "stream": True,
-                "messages": user(f"{PASSAGES}\nquestion {number}"),
-            }
-        ).encode()
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(
-            b"POST /v1/messages HTTP/1.1\r\nhost: fake\r\nx-api-key: k\r\n"
-            b"anthropic-version: 2023-06-01\r\ncontent-type: application/json\r\n"
-            b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
-        )
-        response = await reader.read(-1)
-        writer.close()
-        return response.decode()
+    def body(number: int) -> dict:
+        return {
+            "model": MODEL,
+            "max_tokens": 100,
+            "messages": user(f"{PASSAGES}\nquestion {number}"),
+        }
 
     with FakeAnthropicServer(first_token_ms=200, tokens_per_second=100) as fake:
-        responses = await asyncio.gather(*(one(fake.port, n) for n in range(300)))
+        responses = await asyncio.gather(*(plain_stream(fake.port, body(n)) for n in range(300)))
         stats = fake.stats()
     assert all(r.startswith("HTTP/1.1 200") and "event: message_stop" in r for r in responses)
     # Served at once, not one after another (how fast: `manage.py bench_fake_anthropic`).

@@ -10,30 +10,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from support.devtools.fake_anthropic import FakeAnthropicServer
+from support.devtools.fake_anthropic import FakeAnthropicServer, plain_stream
 
 QUESTION = "<customer_message>How long does shipping take?</customer_message>"
 
 
-async def _one_stream(port: int, number: int) -> str:
-    # A plain HTTP client, so the time measured is the fake's, not an SDK's own CPU.
-    body = json.dumps(
-        {
-            "model": "claude-haiku-5-5",
-            "max_tokens": 100,
-            "stream": True,
-            "messages": [{"role": "user", "content": f"{QUESTION}\nquestion {number}"}],
-        }
-    ).encode()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(
-        b"POST /v1/messages HTTP/1.1\r\nhost: fake\r\nx-api-key: k\r\n"
-        b"anthropic-version: 2023-06-01\r\ncontent-type: application/json\r\n"
-        b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
-    )
-    response = await reader.read(-1)
-    writer.close()
-    return response.decode()
+def _body(number: int) -> dict[str, Any]:
+    return {
+        "model": "claude-haiku-5-5",
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": f"{QUESTION}\nquestion {number}"}],
+    }
 
 
 class Command(BaseCommand):
@@ -52,7 +39,9 @@ class Command(BaseCommand):
         ) as fake:
 
             async def run() -> list[str]:
-                return await asyncio.gather(*(_one_stream(fake.port, n) for n in range(streams)))
+                return await asyncio.gather(
+                    *(plain_stream(fake.port, _body(n)) for n in range(streams))
+                )
 
             started = time.perf_counter()
             responses = asyncio.run(run())
