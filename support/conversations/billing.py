@@ -41,7 +41,7 @@ def daily_cap_usd(tier: str) -> Decimal:
 
 def spend_budgets(tier: str, conversation_id: int, client_address: str = "") -> list[Budget]:
     """What one call counts against: the tier's daily cap, and (when set) the client address's
-    daily budget and the conversation's budget."""
+    daily budget and the conversation's budget; the most shared first (see reserve_spend)."""
     budgets = [tier_budget(tier, daily_cap_usd(tier))]
     per_address = settings.LADDER_DAILY_SPEND_PER_IP_USD
     if per_address and client_address:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .ledger_models import DailySpend, SpendBudget
 from .rows import add_to_columns
-from .statements import day_spend_usd, reserve_within_cap
+from .statements import budget_has_room, day_spend_usd, reserve_within_cap
 
 
 def spent_today_usd(tier: str) -> Decimal:
@@ -74,12 +74,19 @@ class Reservation:
 
 
 def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Budget:
-    """Reserve `worst_usd` against every budget, or against none: the budget without room.
+    """Reserve `worst_usd` against every budget, or against none: the first of `budgets`
+    without room.
+
+    `budgets` come most shared first (the tier's day, which every call updates). They are
+    written in the opposite order, as settling and releasing write them too, so the most shared
+    row is locked by the transaction's last update and held only until its commit; one order
+    for every writer also means two of them never wait on each other's rows in a circle.
 
     Inside a caller's transaction it adds no savepoint of its own: a refusal rolls back the
     caller's whole transaction, as nothing may be reserved then."""
     with transaction.atomic(savepoint=False):
-        for budget in budgets:
+        for index in reversed(range(len(budgets))):
+            budget = budgets[index]
             if reserve_within_cap(budget.model, budget.lookup, worst_usd, budget.cap_usd):
                 continue
             if not budget.model.objects.filter(**budget.lookup).exists():
@@ -90,16 +97,28 @@ def reserve_spend(worst_usd: Decimal, budgets: list[Budget]) -> Reservation | Bu
                     pass  # another call made the row first
                 if reserve_within_cap(budget.model, budget.lookup, worst_usd, budget.cap_usd):
                     continue
+            # The refusal names the first budget without room, as if written in order.
+            refused = next(
+                (
+                    earlier
+                    for earlier in budgets[:index]
+                    if not budget_has_room(
+                        earlier.model, earlier.lookup, worst_usd, earlier.cap_usd
+                    )
+                ),
+                budget,
+            )
             transaction.set_rollback(True)
-            return budget
+            return refused
     return Reservation(worst_usd, tuple(budgets))
 
 
 def settle_spend(reservation: Reservation, cost: Decimal) -> None:
     """The call ended: its reservation gives way to what it really cost (no savepoint of its
-    own inside a caller's transaction: its updates cannot be refused)."""
+    own inside a caller's transaction: its updates cannot be refused). In reserve_spend's
+    order, the most shared row last."""
     with transaction.atomic(savepoint=False):
-        for budget in reservation.budgets:
+        for budget in reversed(reservation.budgets):
             add_to_columns(
                 budget.model,
                 budget.lookup,
@@ -110,9 +129,10 @@ def settle_spend(reservation: Reservation, cost: Decimal) -> None:
 
 
 def release_spend(reservation: Reservation) -> None:
-    """The call never happened (or its booking failed): give the reservation back."""
+    """The call never happened (or its booking failed): give the reservation back (in
+    reserve_spend's order)."""
     with transaction.atomic(savepoint=False):
-        for budget in reservation.budgets:
+        for budget in reversed(reservation.budgets):
             add_to_columns(budget.model, budget.lookup, reserved_usd=-reservation.worst_usd)
 
 

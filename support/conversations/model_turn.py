@@ -190,8 +190,10 @@ def book_spend(run: AnswerRun, call: ModelCallResult) -> None:
     if call.provider == "local":
         return
     spend, run.spend = run.spend, None
-    settle_call(spend, call.tier, call.cost_usd)
+    # The conversation's row first: the day's spend row, which every call updates, is then
+    # locked by the transaction's last statements only.
     add_model_tokens(run.conversation_id, call.usage.total_tokens)
+    settle_call(spend, call.tier, call.cost_usd)
 
 
 async def record_call(run: AnswerRun, outcome: TierOutcome, call: ModelCallResult) -> None:

@@ -137,6 +137,17 @@ def day_spend_usd(day: date, tier: str) -> Decimal | None:
     return rows[0][0] if rows else None
 
 
+def budget_has_room(
+    model: type[Model], lookup: dict[str, Any], amount_usd: Decimal, cap_usd: Decimal
+) -> bool:
+    """Whether the budget row's spend and reservations, with `amount_usd` more, stay within
+    `cap_usd` (a budget with no row yet has spent nothing)."""
+    where, params = matching(model, lookup)
+    rows = select_values(model, ("cost_usd", "reserved_usd"), where, params)
+    committed = rows[0][0] + rows[0][1] if rows else Decimal(0)
+    return committed + amount_usd <= cap_usd
+
+
 def reserve_within_cap(
     model: type[Model], lookup: dict[str, Any], amount_usd: Decimal, cap_usd: Decimal
 ) -> bool:

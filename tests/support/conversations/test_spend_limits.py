@@ -319,6 +319,55 @@ def test_reservations_from_many_threads_at_once_stay_within_the_cap():
     assert 3 <= made <= 5
 
 
+def test_a_refusal_names_the_first_budget_without_room_and_reserves_nothing():
+    from support.conversations.ledger import conversation_budget, reserve_spend, tier_budget
+
+    worst = Decimal("0.30")
+    full_day = tier_budget("fast", Decimal("0.10"))
+    roomy_day = tier_budget("fast", Decimal("5.00"))
+    address = address_budget("203.0.113.9", Decimal("5.00"))
+    full_conversation = conversation_budget(7, Decimal("0.10"))
+    # Written from the conversation's budget up to the day's, but named as the list orders them.
+    assert reserve_spend(worst, [full_day, address, full_conversation]) == full_day
+    assert reserve_spend(worst, [roomy_day, address, full_conversation]) == full_conversation
+    assert reserve_spend(worst, [full_day, address]) == full_day
+    # Each refusal rolled back whatever it had reserved on the way.
+    assert not DailySpend.objects.exclude(reserved_usd=0).exists()
+    assert not SpendBudget.objects.exclude(reserved_usd=0).exists()
+
+
+def test_the_days_spend_row_is_the_last_one_a_call_writes(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from support.conversations.billing import spend_budgets
+    from support.conversations.ledger import Reservation, release_spend, reserve_spend, settle_spend
+
+    settings.LADDER_DAILY_SPEND_PER_IP_USD = 5.0
+    settings.LADDER_CONVERSATION_SPEND_BUDGET_USD = 1.0
+    budgets = spend_budgets("fast", 7, "203.0.113.9")
+    assert [b.name for b in budgets] == ["spend_cap", "address_budget", "conversation_budget"]
+    day_table = DailySpend._meta.db_table
+    release_spend(reserve_spend(Decimal("0.01"), budgets))  # the first call makes the rows
+
+    def updated_tables(write):
+        with CaptureQueriesContext(connection) as queries:
+            result = write()
+        updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+        assert updates, "nothing was written"
+        return [sql.split()[1].strip('"`') for sql in updates], result
+
+    # Every call updates the day's row: it is locked by the last update, until the commit.
+    tables, reserved = updated_tables(lambda: reserve_spend(Decimal("0.01"), budgets))
+    assert isinstance(reserved, Reservation)
+    assert tables == [SpendBudget._meta.db_table] * 2 + [day_table]
+    tables, _ = updated_tables(lambda: settle_spend(reserved, Decimal("0.005")))
+    assert tables == [SpendBudget._meta.db_table] * 2 + [day_table]
+    reserved = reserve_spend(Decimal("0.01"), budgets)
+    tables, _ = updated_tables(lambda: release_spend(reserved))
+    assert tables == [SpendBudget._meta.db_table] * 2 + [day_table]
+
+
 async def test_an_answer_that_cannot_be_stored_is_booked_all_the_same(
     demo_kb, fake_anthropic, settings, monkeypatch
 ):
