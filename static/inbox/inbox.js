@@ -424,16 +424,17 @@
     box.setAttribute("aria-expanded", "true");
     showActive();
   }
+  function hasPicker(box) {
+    return !!(box && box.matches && box.matches("textarea[data-canned-picker]"));
+  }
   document.addEventListener("input", function (event) {
-    var box = event.target;
-    if (box.matches && box.matches("textarea[data-canned-picker]")) updatePicker(box);
+    if (hasPicker(event.target)) updatePicker(event.target);
   });
   document.addEventListener("focusout", function (event) {
     if (picker.box && event.target === picker.box) closePicker();
   });
   // On a slow connection an agent can type "/words" before this script runs.
-  var focused = document.activeElement;
-  if (focused && focused.matches && focused.matches("textarea[data-canned-picker]")) updatePicker(focused);
+  if (hasPicker(document.activeElement)) updatePicker(document.activeElement);
 
   document.addEventListener("keydown", function (event) {
     var box = event.target;
