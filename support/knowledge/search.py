@@ -291,33 +291,56 @@ def rank_articles(
     if not indexed:
         return [], weights, stand_for
     total = sum(weights.values())
+    # Each question term is a bit, and each index term carries the bits of the question terms
+    # it stands for: an entry says the question terms whose bits its index terms carry, and
+    # what of the entry the question covers is those index terms. Sets of C, not a loop over
+    # the question's terms for each of the hundreds of candidates.
+    order = list(stand_for)
+    bits: dict[str, int] = defaultdict(int)
+    for position, term in enumerate(order):
+        for word in stand_for[term]:
+            bits[word] |= 1 << position
+    known_here = frozenset(bits)
+    said_weights: dict[int, float] = {}
+
+    def said_weight(said: int) -> float:
+        # Summed in the question's order, as every entry with the same terms said.
+        if said not in said_weights:
+            said_weights[said] = sum(
+                weights[term] for position, term in enumerate(order) if said >> position & 1
+            )
+        return said_weights[said]
+
+    def said_by(words: frozenset[str]) -> tuple[int, int]:
+        said = 0
+        held = words & known_here
+        for word in held:
+            said |= bits[word]
+        return said, len(held)
+
     matches: dict[int, ArticleMatch] = {}
-    titles: dict[tuple[int, str], frozenset[str]] = {}
+    titles: dict[tuple[int, str], int] = {}
     entries = _candidates(indexed, known)
     for entry in entries:
         if entry.kind == "title":
-            titles[(entry.article_id, entry.language)] = entry.terms
+            titles[(entry.article_id, entry.language)] = said_by(entry.terms)[0]
     for entry in entries:
+        said, covered = said_by(entry.terms)
         if entry.kind == "passage":
             # A passage is read with its title: "How long does shipping take?" + "3 to 5 days".
-            title = titles.get((entry.article_id, entry.language), frozenset())
-            said = [
-                t
-                for t, found in stand_for.items()
-                if not (found.isdisjoint(entry.terms) and found.isdisjoint(title))
-            ]
-            score = PASSAGE_SHARE * sum(weights[t] for t in said) / total
+            said |= titles.get((entry.article_id, entry.language), 0)
+            score = PASSAGE_SHARE * said_weight(said) / total
         else:
             # Both ways: the question says what the example says, and the example says what
             # the question asks (a long question matching a short title is not a full match).
-            said = [t for t, found in stand_for.items() if not found.isdisjoint(entry.terms)]
-            covered = entry.terms & set().union(*(stand_for[t] for t in said)) if said else set()
-            question_share = sum(weights[t] for t in said) / total
-            example_share = len(covered) / len(entry.terms)
+            question_share = said_weight(said) / total
+            example_share = covered / len(entry.terms)
             score = math.sqrt(question_share * example_share)
         if entry.language != language:
             score *= OTHER_LANGUAGE_SHARE
-        match = matches.setdefault(entry.article_id, ArticleMatch(entry.article_id))
+        match = matches.get(entry.article_id)
+        if match is None:
+            match = matches[entry.article_id] = ArticleMatch(entry.article_id)
         # Ties go to the customer's language, then to the entry the engine ranked first.
         if score > match.score + 1e-9 or (
             abs(score - match.score) <= 1e-9
