@@ -46,6 +46,8 @@ TABLE_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("added TTFT p50", ("added_ttft_ms", "p50"), "ms"),
     ("added TTFT p95", ("added_ttft_ms", "p95"), "ms"),
     ("added TTFT p99", ("added_ttft_ms", "p99"), "ms"),
+    ("  first questions p50", ("added_ttft_first_question_ms", "p50"), "ms"),
+    ("  later questions p50", ("added_ttft_later_questions_ms", "p50"), "ms"),
     ("first text p50", ("visible_ttft_ms", "p50"), "ms"),
     ("first delta p50", ("ttft_ms", "p50"), "ms"),
     ("ack p50", ("ack_ms", "p50"), "ms"),
@@ -134,7 +136,7 @@ def compare_runs(ours: Mapping[str, Any], baseline: Mapping[str, Any]) -> dict[s
             continue
         if path[0] in ("delta_frames_per_s", "frames_per_s", "answer_chars_per_s"):
             value = round(ours_value / base_value, 2) if base_value else None
-        elif path[0] in ("added_ttft_ms", "visible_ttft_ms", "ttft_ms", "ack_ms", "answer_ms"):
+        elif path[0].endswith("_ms"):
             value = ratio(ours_value, base_value)
         else:
             value = round(ours_value / base_value, 2) if base_value else None

@@ -44,6 +44,9 @@ def test_tiny_run_answers_every_question_and_loses_nothing():
     assert ours["duplicated"] == 0
     assert ours["mismatched"] == 0
     assert ours["added_ttft_ms"]["count"] == 3
+    # One question per conversation: every one is a first question.
+    assert ours["added_ttft_first_question_ms"]["count"] == 3
+    assert ours["added_ttft_later_questions_ms"]["count"] == 0
     assert ours["idle"]["sockets"] == 5
     # The table comes first, for people; the JSON line last, for scripts.
     assert "added TTFT p50" in output
@@ -74,6 +77,9 @@ def test_reconnect_chaos_resumes_mid_answer_without_losing_a_message():
     assert ours["chaos_drops"] == 6
     assert ours["reconnects"] >= 6
     assert (ours["lost"], ours["duplicated"], ours["mismatched"]) == (0, 0, 0)
+    first, later = ours["added_ttft_first_question_ms"], ours["added_ttft_later_questions_ms"]
+    assert first["count"] + later["count"] == ours["added_ttft_ms"]["count"]
+    assert first["count"] <= 3 and later["count"] >= 1
 
 
 @pytest.mark.parametrize(
