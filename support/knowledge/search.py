@@ -292,9 +292,9 @@ def rank_articles(
         return [], weights, stand_for
     total = sum(weights.values())
     # Each question term is a bit, and each index term carries the bits of the question terms
-    # it stands for: an entry says the question terms whose bits its index terms carry, and
-    # what of the entry the question covers is those index terms. Sets of C, not a loop over
-    # the question's terms for each of the hundreds of candidates.
+    # it stands for. An entry says the question terms whose bits its index terms carry, and
+    # what of the entry the question covers is those index terms. So each candidate takes one
+    # set intersection, not a loop over the question's terms.
     order = list(stand_for)
     bits: dict[str, int] = defaultdict(int)
     for position, term in enumerate(order):
