@@ -17,6 +17,14 @@ customer's wait for a first word. So preparations queue behind everything else o
 were asked for among themselves. A preparation now reserves its model call itself, at its end,
 unless work of its own conversation waits in the urgent lane (`urgent_work_waiting`): that work,
 a handoff say, runs first, and the reservation then takes a trip of its own behind it.
+
+An answer's writes after its stream (the stored answer, its spend and audit events) are what
+can wait: its text is out. All of the process's threads share one GIL, and under load these
+writes took the share that the preparations queued on the conversation threads needed, so a
+customer's next question waited behind others' preparations for hundreds of milliseconds. The
+after-stream thread now lets queued preparations go first (`_AfterStreamThread`), each of its
+items waiting for them at most AFTER_STREAM_HOLD_S, and not at all once HOLD_BACKLOG items wait
+behind it, so its own queue stays short.
 """
 
 from __future__ import annotations
@@ -36,6 +44,37 @@ from django.db import close_old_connections, connection, connections
 
 URGENT = 0
 LATER = 1
+
+# How long an after-stream item waits at most for the preparations queued or running, and how
+# many after-stream items may wait behind it before it waits no more.
+AFTER_STREAM_HOLD_S = 0.05
+HOLD_BACKLOG = 8
+
+
+class _Preparations:
+    """How many preparations are queued or running on the conversation threads."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def started(self) -> None:
+        with self._changed:
+            self._count += 1
+
+    def ended(self) -> None:
+        with self._changed:
+            self._count -= 1
+            if not self._count:
+                self._changed.notify_all()
+
+    def wait_for_none(self, timeout_s: float) -> bool:
+        """Whether none is left, waiting for that at most `timeout_s`."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._count == 0, timeout_s)
+
+
+_preparations = _Preparations()
 
 # Around each trip channels' database_sync_to_async calls Django's close_old_connections, which
 # closes a connection that failed or outlived CONN_MAX_AGE and arms CONN_HEALTH_CHECKS: the
@@ -96,6 +135,9 @@ class ConversationThread:
         self, lane: int, work: Callable[[], Any], conversation_id: int | None = None
     ) -> Future[Any]:
         future: Future[Any] = Future()
+        if lane == LATER:
+            _preparations.started()
+            future.add_done_callback(lambda _: _preparations.ended())
         counted = conversation_id if lane == URGENT else None
         if counted is not None:
             with self._counting:
@@ -199,7 +241,30 @@ def urgent_work_waiting(conversation_id: int) -> bool:
 # on a database thread of their own: on the conversation's thread they queued in front of
 # other customers' acks and preparations, which are what a customer waits for. Both threads
 # take the conversation's row lock to write, so the chain keeps one writer at a time.
-_AFTER_STREAM_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="after-stream")
+class _AfterStreamThread(Executor):
+    """The after-stream thread: each item lets the preparations queued when it starts go
+    first (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="after-stream")
+        self._waiting = 0
+        self._counting = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._counting:
+            self._waiting += 1
+        return self._pool.submit(self._run, fn, *args, **kwargs)
+
+    def _run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        with self._counting:
+            self._waiting -= 1
+            behind = self._waiting
+        if behind < HOLD_BACKLOG:
+            _preparations.wait_for_none(AFTER_STREAM_HOLD_S)
+        return fn(*args, **kwargs)
+
+
+_AFTER_STREAM_EXECUTOR = _AfterStreamThread()
 
 
 def after_stream[T](func: Callable[..., T]) -> Callable[..., Awaitable[T]]:

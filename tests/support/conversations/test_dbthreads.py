@@ -191,3 +191,41 @@ async def test_a_preparation_sees_urgent_work_of_its_own_conversation_waiting(se
     # Work that has run is no longer waiting, and a later preparation sees nothing.
     await preparing_in(1, prepare)()
     assert seen[-1] == (False, False)
+
+
+async def test_after_stream_writes_let_queued_preparations_go_first(settings, monkeypatch):
+    # An answer's writes after its stream can wait; a customer waiting for a first word cannot.
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    monkeypatch.setattr(dbthreads, "AFTER_STREAM_HOLD_S", 5.0)
+    gate = threading.Event()
+    order: list[str] = []
+    busy = asyncio.ensure_future(in_conversation(0, gate.wait)(10))
+    await asyncio.sleep(0.05)
+    preparing = asyncio.ensure_future(preparing_in(1, order.append)("preparation"))
+    await asyncio.sleep(0.05)
+    writing = asyncio.ensure_future(dbthreads.after_stream(order.append)("after stream"))
+    await asyncio.sleep(0.2)
+    # The after-stream thread is free, yet its write waits for the queued preparation...
+    assert order == [] and not writing.done()
+    gate.set()
+    # ...and runs as soon as it has run, well before its longest wait.
+    await asyncio.wait_for(asyncio.gather(busy, preparing, writing), 2)
+    assert order == ["preparation", "after stream"]
+
+
+async def test_an_after_stream_write_waits_for_preparations_only_so_long(settings, monkeypatch):
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    monkeypatch.setattr(dbthreads, "AFTER_STREAM_HOLD_S", 0.2)
+    gate = threading.Event()
+    preparing = asyncio.ensure_future(preparing_in(1, gate.wait)(10))
+    await asyncio.sleep(0.05)
+    try:
+        # A preparation that takes long holds the write back for AFTER_STREAM_HOLD_S at most.
+        assert await asyncio.wait_for(dbthreads.after_stream(current_thread_name)(), 2)
+        # With as many writes waiting behind it as HOLD_BACKLOG allows, a write waits no more.
+        monkeypatch.setattr(dbthreads, "HOLD_BACKLOG", 0)
+        monkeypatch.setattr(dbthreads, "AFTER_STREAM_HOLD_S", 5.0)
+        assert await asyncio.wait_for(dbthreads.after_stream(current_thread_name)(), 2)
+    finally:
+        gate.set()
+    assert await preparing is True
