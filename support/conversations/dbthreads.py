@@ -242,8 +242,8 @@ def urgent_work_waiting(conversation_id: int) -> bool:
 # other customers' acks and preparations, which are what a customer waits for. Both threads
 # take the conversation's row lock to write, so the chain keeps one writer at a time.
 class _AfterStreamThread(Executor):
-    """The after-stream thread: each item lets the preparations queued when it starts go
-    first (see the module's docstring)."""
+    """The after-stream thread: each item first waits for the conversation threads to have no
+    preparation queued or running (see the module's docstring)."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="after-stream")
