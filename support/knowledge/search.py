@@ -319,13 +319,14 @@ def rank_articles(
         return said, len(held)
 
     matches: dict[int, ArticleMatch] = {}
-    titles: dict[tuple[int, str], int] = {}
     entries = _candidates(indexed, known)
-    for entry in entries:
-        if entry.kind == "title":
-            titles[(entry.article_id, entry.language)] = said_by(entry.terms)[0]
-    for entry in entries:
-        said, covered = said_by(entry.terms)
+    readings = [said_by(entry.terms) for entry in entries]
+    titles = {
+        (entry.article_id, entry.language): said
+        for entry, (said, _) in zip(entries, readings, strict=True)
+        if entry.kind == "title"
+    }
+    for entry, (said, covered) in zip(entries, readings, strict=True):
         if entry.kind == "passage":
             # A passage is read with its title: "How long does shipping take?" + "3 to 5 days".
             said |= titles.get((entry.article_id, entry.language), 0)
