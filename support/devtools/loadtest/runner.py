@@ -321,17 +321,21 @@ class LoadRun:
         turns = [t for s in self.sessions for t in s.turns]
         answered = [t for t in turns if t.outcome == "answer"]
         ttft = [(t.first_delta_at - t.sent_at) * 1000 for t in answered if t.first_delta_at]
-        visible = [(t.first_visible_at - t.sent_at) * 1000 for t in answered if t.first_visible_at]
         # Each conversation's first question, and the ones after an answer: the later ones
         # arrive as other conversations' answers stream, so the two can differ widely, and a
         # median of both then falls between them.
-        added_by_order: dict[bool, list[float]] = {True: [], False: []}
+        visible_by_order: dict[bool, list[float]] = {True: [], False: []}
         for session in self.sessions:
             for number, turn in enumerate(session.turns):
                 if turn.outcome == "answer" and turn.first_visible_at:
-                    added_by_order[number == 0].append(
-                        (turn.first_visible_at - turn.sent_at) * 1000 - plan.upstream_visible_ms
+                    visible_by_order[number == 0].append(
+                        (turn.first_visible_at - turn.sent_at) * 1000
                     )
+        visible = visible_by_order[True] + visible_by_order[False]
+
+        def added(visible_ms: list[float]) -> dict[str, float | int | None]:
+            return latency_summary([v - plan.upstream_visible_ms for v in visible_ms])
+
         acks = [(t.acked_at - t.sent_at) * 1000 for t in turns if t.acked_at]
         answer_ms = [
             (t.finished_at - t.sent_at) * 1000 for t in answered if t.finished_at and not t.dropped
@@ -360,9 +364,9 @@ class LoadRun:
             "handoffs": sum(1 for t in turns if t.outcome == "handoff"),
             "unanswered": sum(1 for t in turns if not t.outcome),
             "duration_s": round(duration_s, 2),
-            "added_ttft_ms": latency_summary([v - plan.upstream_visible_ms for v in visible]),
-            "added_ttft_first_question_ms": latency_summary(added_by_order[True]),
-            "added_ttft_later_questions_ms": latency_summary(added_by_order[False]),
+            "added_ttft_ms": added(visible),
+            "added_ttft_first_question_ms": added(visible_by_order[True]),
+            "added_ttft_later_questions_ms": added(visible_by_order[False]),
             "visible_ttft_ms": latency_summary(visible),
             "ttft_ms": latency_summary(ttft),
             "ack_ms": latency_summary(acks),
