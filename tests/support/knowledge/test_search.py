@@ -8,13 +8,22 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from routing.language import stem
+from support.knowledge.index import FTS5_TABLE
 from support.knowledge.models import ArticleTranslation, KnowledgeArticle, SearchEntry
-from support.knowledge.search import question_terms, search_passages
+from support.knowledge.search import (
+    CANDIDATE_ENTRIES,
+    _candidates,
+    candidate_statement,
+    question_terms,
+    search_passages,
+    vocabulary,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +316,32 @@ def test_words_no_article_knows_and_no_customer_chats_with_count_as_uncovered(qu
     load_help_centre()
     [best] = search_passages(question, limit=1)
     assert (best.uncovered >= 0.3) is uncovered
+
+
+def test_sqlite_sends_the_search_candidates_in_one_row_in_the_engines_order():
+    """SQLite's driver gives the GIL up at every row it steps to, so the candidates come joined
+    in one row, still in the order the engine ranks them (bm25, then id)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's driver receives a result's rows all at once")
+    load_help_centre()
+    query_terms = sorted(set(question_terms("I want to return my order and get a refund", "en")))
+    sql, params = candidate_statement(query_terms)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT rowid FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH %s "
+            f"ORDER BY bm25({FTS5_TABLE}), rowid",
+            [params[0]],
+        )
+        ranked = [entry_id for (entry_id,) in cursor.fetchall()][:CANDIDATE_ENTRIES]
+
+    assert len(ranked) > 20
+    assert len(rows) == 1
+    assert [int(entry_id) for entry_id in rows[0][0].split(",")] == ranked
+    assert [entry.id for entry in _candidates(query_terms, vocabulary())] == ranked
+
+
+def test_a_question_no_entry_matches_has_no_candidates_on_either_engine():
+    load_help_centre()
+    assert _candidates(["zzqxv"], vocabulary()) == []
