@@ -35,7 +35,13 @@ from .audit import (
 from .i18n import speaking
 from .live import INBOX_GROUP, publish_after_commit
 from .models import AuditEvent, Conversation, Message, MessageState, Role, Status
-from .rows import insert_row_returning_pk, insert_rows, insert_rows_returning, update_row
+from .rows import (
+    insert_row_returning_pk,
+    insert_rows,
+    insert_rows_returning,
+    update_row,
+    update_rows,
+)
 from .state import TransitionRefused, check_transition
 from .statements import (
     client_id_stored,
@@ -82,14 +88,30 @@ def _next_message(conversation: Conversation, **fields: Any) -> Message:
 def _write_head(conversation: Conversation, now: datetime) -> None:
     """Store what new messages and events changed on the conversation's row: its last seq,
     its audit chain's count and head, and the seal over them."""
-    update_row(
+    _write_heads([conversation], now)
+
+
+_HEAD_COLUMNS = ("last_seq", "updated_at", "audit_count", "audit_head_hash", "audit_head_seal")
+
+
+def _write_heads(conversations: Sequence[Conversation], now: datetime) -> None:
+    """`_write_head` for each conversation, in one statement for them all."""
+    update_rows(
         Conversation,
-        conversation.pk,
-        last_seq=conversation.last_seq,
-        updated_at=now,
-        audit_count=conversation.audit_count,
-        audit_head_hash=conversation.audit_head_hash,
-        audit_head_seal=seal_head(conversation),
+        _HEAD_COLUMNS,
+        [
+            (
+                conversation.pk,
+                (
+                    conversation.last_seq,
+                    now,
+                    conversation.audit_count,
+                    conversation.audit_head_hash,
+                    seal_head(conversation),
+                ),
+            )
+            for conversation in conversations
+        ],
     )
 
 
@@ -346,8 +368,9 @@ def _store_together(
     )
     pks = {(conversation_id, seq): pk for pk, conversation_id, seq in ids}
     insert_rows(AuditEvent, AUDIT_COLUMNS, events)
-    for conversation_id in dict.fromkeys(item.conversation_id for item in messages):
-        _write_head(conversations[conversation_id], now)
+    _write_heads(
+        [conversations[pk] for pk in dict.fromkeys(item.conversation_id for item in messages)], now
+    )
     outcomes = []
     for message in built:
         message.pk = pks[(message.conversation_id, message.seq)]

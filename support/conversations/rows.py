@@ -145,6 +145,46 @@ def update_row(model: type[models.Model], pk: int, /, **values: Any) -> None:
         )
 
 
+def update_rows(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    rows: Sequence[tuple[int, Sequence[Any]]],
+) -> None:
+    """Several rows, each by its primary key to values of its own, in one statement (UPDATE
+    ... FROM VALUES, on either engine): a statement per row would give the GIL up and win it
+    back once per row, and on PostgreSQL take a round trip each."""
+    if not rows:
+        return
+    if len(rows) == 1:
+        [(pk, values)] = rows
+        update_row(model, pk, **dict(zip(columns, values, strict=True)))
+        return
+    params: list[Any] = []
+    for pk, values in rows:
+        params += [pk, *_db_values(model, columns, values)]
+    with connection.cursor() as cursor:
+        cursor.execute(_update_rows_sql(model, columns, len(rows)), params)
+
+
+@cache
+def _update_rows_sql(model: type[models.Model], columns: tuple[str, ...], rows: int) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    typed = connection.vendor == "postgresql"  # VALUES of PostgreSQL may come untyped (text)
+    assignments = []
+    for position, name in enumerate(columns, start=2):
+        value = f"v.column{position}"
+        if typed:
+            value = f"CAST({value} AS {_field(model, name).db_type(connection)})"
+        assignments.append(f"{quote(_column(model, name))} = {value}")
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    return (
+        f"UPDATE {table} SET {', '.join(assignments)} "  # noqa: S608 - names from the model only
+        f"FROM (VALUES {', '.join([row] * rows)}) AS v "
+        f"WHERE {table}.{quote(_pk_column(model))} = v.column1"
+    )
+
+
 @cache
 def _select_plan(
     model: type[models.Model], columns: tuple[str, ...], where: str, suffix: str, for_update: bool

@@ -3,6 +3,7 @@ exactly what the ORM would, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from support.conversations.audit import verify_chain
 from support.conversations.ledger import add_spend, spent_today_usd
 from support.conversations.ledger_models import CachedAnswer, DailySpend
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState
-from support.conversations.rows import _db_values, select_instance, select_values
+from support.conversations.rows import _db_values, select_instance, select_values, update_rows
 from support.conversations.statements import cached_answer_row, count_cache_hit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -205,6 +206,44 @@ def test_an_answer_writes_its_events_in_order_with_one_insert_and_one_update_eac
     for captured in (begun, finished):
         assert writes_to(captured, "INSERT", AuditEvent) == 1
         assert writes_to(captured, "UPDATE", Conversation) == 1
+
+
+def test_rows_updated_together_each_take_their_own_values_as_the_orm_would_store_them():
+    first, second, third, untouched = (actions.do_start_conversation() for _ in range(4))
+    earlier = timezone.now() - timedelta(days=3)
+    later = timezone.now()
+    columns = ("last_seq", "updated_at", "audit_head_hash", "customer_name")
+
+    with CaptureQueriesContext(connection) as queries:
+        update_rows(
+            Conversation,
+            columns,
+            [
+                (first.pk, (7, earlier, "a" * 64, "Zoë")),
+                (second.pk, (12, later, "b" * 64, "")),
+                (third.pk, (1, later, "c" * 64, "O'Brien; --")),
+            ],
+        )
+
+    assert len(queries) == 1
+    stored = {
+        row["pk"]: tuple(row[column] for column in columns)
+        for row in Conversation.objects.values("pk", *columns)
+    }
+    assert stored[first.pk] == (7, earlier, "a" * 64, "Zoë")
+    assert stored[second.pk] == (12, later, "b" * 64, "")
+    assert stored[third.pk] == (1, later, "c" * 64, "O'Brien; --")
+    assert stored[untouched.pk] == (
+        untouched.last_seq,
+        untouched.updated_at,
+        untouched.audit_head_hash,
+        untouched.customer_name,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        update_rows(Conversation, ("last_seq",), [(untouched.pk, (3,))])
+        update_rows(Conversation, ("last_seq",), [])
+    assert len(queries) == 1
+    assert Conversation.objects.get(pk=untouched.pk).last_seq == 3
 
 
 def test_todays_spend_is_read_as_the_orm_stores_it():
