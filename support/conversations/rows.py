@@ -5,6 +5,7 @@ goes through. This is the machinery; statements.py names each statement the chat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, cast
@@ -220,10 +221,27 @@ def select_values(
     *,
     suffix: str = "",
     for_update: bool = False,
+    in_one_row: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Rows of `columns` (field names) as Python values, like `values_list`, without compiling
-    a query each time. `where` and `suffix` (ORDER BY, LIMIT) name columns as the table does."""
+    a query each time. `where` and `suffix` (ORDER BY, LIMIT) name columns as the table does.
+
+    `in_one_row`, for text and integer columns: on SQLite the rows come as one JSON array in
+    one row. SQLite's driver gives the GIL up for every row it steps to, and under load each
+    time waits to win it back from the event loop."""
     sql, converters = _select_plan(model, columns, where, suffix, for_update)
+    if in_one_row and not all(_text_or_integer(model, name) for name in columns):
+        raise ValueError("in_one_row reads text and integer columns only")
+    if in_one_row and connection.vendor == "sqlite":
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(_column(model, name)) for name in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT json_group_array(json_array({names})) FROM ({sql})",  # noqa: S608
+                params,
+            )
+            (joined,) = cursor.fetchone()
+        return [tuple(row) for row in json.loads(joined)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -237,6 +255,14 @@ def select_values(
                 values[position] = converter(values[position], column, connection)
         converted.append(tuple(values))
     return converted
+
+
+@cache
+def _text_or_integer(model: type[models.Model], name: str) -> bool:
+    """Whether the column stores text or integers as they are (what JSON carries exactly)."""
+    field = _field(model, name)
+    stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    return bool({str, int} & set(_STORED_AS_IS.get(type(stored), ())))
 
 
 @cache

@@ -116,8 +116,9 @@ def question_in_context(
             *(conversation_id, seq, MessageState.COMPLETE, Role.CUSTOMER),
         ],
         suffix=" ORDER BY seq",
+        in_one_row=True,
     )
-    return [(row[0], row[1], row[2], row[3]) for row in rows]
+    return sorted((row[0], row[1], row[2], row[3]) for row in rows)
 
 
 def add_model_tokens(conversation_id: int, tokens: int) -> None:

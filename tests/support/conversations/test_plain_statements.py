@@ -122,6 +122,35 @@ def test_the_context_keeps_the_last_turns_the_customer_saw_in_one_statement():
     assert len(queries) == 2  # the conversation, and the messages
 
 
+def test_rows_read_in_one_row_are_the_rows_as_stored():
+    conversation = actions.do_start_conversation()
+    texts = ['Quote " and \\ backslash', "Zeilen\nUmbruch, Ümlaut, 日本語 😀", "[1, 2]", "null"]
+    for number, text in enumerate(texts):
+        actions.do_record_customer_message(conversation.pk, client_id=f"c{number}", text=text)
+    Message.objects.filter(conversation=conversation, seq=2).update(author="Dana")
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = select_values(
+            Message,
+            ("seq", "role", "text", "author", "conversation"),
+            "conversation_id = %s",
+            [conversation.pk],
+            suffix=" ORDER BY seq",
+            in_one_row=True,
+        )
+
+    assert len(queries) == 1
+    if connection.vendor == "sqlite":  # one row: the driver gives the GIL up at every row
+        assert queries[0]["sql"].startswith("SELECT json_group_array(")
+    assert rows == list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("seq")
+        .values_list("seq", "role", "text", "author", "conversation")
+    )
+    with pytest.raises(ValueError, match="text and integer"):
+        select_values(Message, ("created_at",), "id = %s", [1], in_one_row=True)
+
+
 def test_an_answered_question_has_no_context_to_answer_again():
     conversation = actions.do_start_conversation()
     asked = actions.do_record_customer_message(conversation.pk, client_id="a", text="Question")
