@@ -6,6 +6,7 @@ goes through. This is the machinery; statements.py names each statement the chat
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, cast
@@ -161,17 +162,20 @@ def update_rows(
     """Several rows, each by its primary key to values of its own, in one statement (UPDATE
     ... FROM VALUES, on either engine): a statement per row would give the GIL up and win it
     back once per row, and on PostgreSQL take a round trip each."""
-    if not rows:
-        return
-    if len(rows) == 1:
-        [(pk, values)] = rows
-        update_row(model, pk, **dict(zip(columns, values, strict=True)))
+    if len(rows) <= 1 or not updates_from_values():
+        for pk, values in rows:
+            update_row(model, pk, **dict(zip(columns, values, strict=True)))
         return
     params: list[Any] = []
     for pk, values in rows:
         params += [pk, *_db_values(model, columns, values)]
     with connection.cursor() as cursor:
         cursor.execute(_update_rows_sql(model, columns, len(rows)), params)
+
+
+def updates_from_values() -> bool:
+    """Whether the database takes UPDATE ... FROM (SQLite from 3.33; Django takes 3.31)."""
+    return connection.vendor != "sqlite" or sqlite3.sqlite_version_info >= (3, 33)
 
 
 @cache

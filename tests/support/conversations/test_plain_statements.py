@@ -275,6 +275,17 @@ def test_rows_updated_together_each_take_their_own_values_as_the_orm_would_store
     assert Conversation.objects.get(pk=untouched.pk).last_seq == 3
 
 
+def test_rows_are_updated_one_by_one_where_sqlite_lacks_update_from(monkeypatch):
+    first, second = actions.do_start_conversation(), actions.do_start_conversation()
+    monkeypatch.setattr("support.conversations.rows.updates_from_values", lambda: False)
+
+    with CaptureQueriesContext(connection) as queries:
+        update_rows(Conversation, ("last_seq",), [(first.pk, (4,)), (second.pk, (9,))])
+
+    assert len(queries) == 2
+    assert [Conversation.objects.get(pk=pk).last_seq for pk in (first.pk, second.pk)] == [4, 9]
+
+
 def test_todays_spend_is_read_as_the_orm_stores_it():
     assert spent_today_usd("fast") == Decimal(0)
     add_spend("fast", Decimal("0.001"))
