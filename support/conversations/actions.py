@@ -41,6 +41,7 @@ from .rows import (
     insert_rows_returning,
     update_row,
     update_rows,
+    writes_together,
 )
 from .state import TransitionRefused, check_transition
 from .statements import (
@@ -360,17 +361,19 @@ def _store_together(
         built.append(message)
         events += chained_rows(conversation, [_customer_message_event(message)])
     fields = _insert_fields(Message)
-    ids = insert_rows_returning(
-        Message,
-        tuple(f.name for f in fields),
-        [[getattr(m, f.attname) for f in fields] for m in built],
-        returning=("id", "conversation", "seq"),
-    )
+    with writes_together():  # the events, the rows and the messages: one statement
+        insert_rows(AuditEvent, AUDIT_COLUMNS, events)
+        _write_heads(
+            [conversations[pk] for pk in dict.fromkeys(item.conversation_id for item in messages)],
+            now,
+        )
+        ids = insert_rows_returning(
+            Message,
+            tuple(f.name for f in fields),
+            [[getattr(m, f.attname) for f in fields] for m in built],
+            returning=("id", "conversation", "seq"),
+        )
     pks = {(conversation_id, seq): pk for pk, conversation_id, seq in ids}
-    insert_rows(AuditEvent, AUDIT_COLUMNS, events)
-    _write_heads(
-        [conversations[pk] for pk in dict.fromkeys(item.conversation_id for item in messages)], now
-    )
     outcomes = []
     for message in built:
         message.pk = pks[(message.conversation_id, message.seq)]
@@ -403,10 +406,15 @@ def do_begin_assistant_message(
             # While people have the conversation no model answers in it (the caller keeps
             # `audit_before` to write with its next step).
             raise ActionRefused("not_with_ai", f"the conversation is {conversation.status}")
-        _insert_events(conversation, audit_before)
-        return _next_message(
-            conversation, role=Role.ASSISTANT, state=MessageState.STREAMING, tier=tier, model=model
-        )
+        with writes_together():  # the events, the row and the message: one statement
+            _insert_events(conversation, audit_before)
+            return _next_message(
+                conversation,
+                role=Role.ASSISTANT,
+                state=MessageState.STREAMING,
+                tier=tier,
+                model=model,
+            )
 
 
 def do_finish_assistant_message(
@@ -433,22 +441,24 @@ def do_finish_assistant_message(
         message.updated_at = timezone.now()
         for field, value in usage.items():
             setattr(message, field, value)
-        update_row(
-            Message,
-            message.pk,
-            text=message.text,
-            text_mac=seal_message(conversation, message),
-            state=message.state,
-            updated_at=message.updated_at,
-            **usage,
-        )
-        # The events before the answer, its own, and those after it: one INSERT, one update.
+        text_mac = seal_message(conversation, message)  # its event carries the new digest
         answered = (
             audit_kind,
             f"model:{message.model or message.tier}",
             {**audit_data, **text_digest_data(message)},
         )
-        append_events(conversation, [*audit_before, answered, *audit_after])
+        with writes_together():  # the answer, its events and the chain's head: one statement
+            update_row(
+                Message,
+                message.pk,
+                text=message.text,
+                text_mac=text_mac,
+                state=message.state,
+                updated_at=message.updated_at,
+                **usage,
+            )
+            # The events before the answer, its own, and those after it.
+            append_events(conversation, [*audit_before, answered, *audit_after])
     return message
 
 

@@ -108,8 +108,8 @@ def test_a_burst_is_stored_in_statements_for_the_batch_not_eight_per_message():
         outcomes = store_customer_messages(burst)
     assert [o.created for o in outcomes] == [True] * 12
     # Begin, locks, client_ids, messages, events, the conversations' rows, commit: 7 (a
-    # message at a time took 8 per message).
-    assert len(statements.captured_queries) <= 7
+    # message at a time took 8 per message); on PostgreSQL the three writes go as one: 5.
+    assert len(statements.captured_queries) <= (5 if connection.vendor == "postgresql" else 7)
     for conversation in conversations:
         assert_chain_verifies(conversation)
         assert conversation.last_seq == 1

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,7 +19,15 @@ from support.conversations.audit import verify_chain
 from support.conversations.ledger import add_spend, spent_today_usd
 from support.conversations.ledger_models import CachedAnswer, DailySpend
 from support.conversations.models import AuditEvent, Conversation, Message, MessageState
-from support.conversations.rows import _db_values, select_instance, select_values, update_rows
+from support.conversations.rows import (
+    _db_values,
+    insert_rows_returning,
+    select_instance,
+    select_values,
+    update_row,
+    update_rows,
+    writes_together,
+)
 from support.conversations.statements import cached_answer_row, count_cache_hit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,12 +200,11 @@ def test_a_finished_answer_is_stored_with_its_usage_under_its_reserved_seq():
 
 
 def writes_to(captured: CaptureQueriesContext, verb: str, model: type[Model]) -> int:
-    table = model._meta.db_table
-    return sum(
-        1
-        for query in captured.captured_queries
-        if query["sql"].lstrip().upper().startswith(verb) and table in query["sql"].split("(")[0]
-    )
+    """How many writes of `verb` to the model's table the statements make, counting those sent
+    together in one statement (WITH) one by one."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    written = {"INSERT": f"INSERT INTO {table} ", "UPDATE": f"UPDATE {table} "}[verb]
+    return sum(query["sql"].count(written) for query in captured.captured_queries)
 
 
 def test_an_answer_writes_its_events_in_order_with_one_insert_and_one_update_each():
@@ -235,6 +242,14 @@ def test_an_answer_writes_its_events_in_order_with_one_insert_and_one_update_eac
     for captured in (begun, finished):
         assert writes_to(captured, "INSERT", AuditEvent) == 1
         assert writes_to(captured, "UPDATE", Conversation) == 1
+        if connection.vendor == "postgresql":  # each step's writes go as one statement
+            sent_together = [q for q in captured.captured_queries if q["sql"].startswith("WITH ")]
+            assert len(sent_together) == 1
+            assert (
+                sent_together[0]["sql"].count("INSERT INTO ")
+                + sent_together[0]["sql"].count("UPDATE ")
+                == 3
+            )
 
 
 def test_rows_updated_together_each_take_their_own_values_as_the_orm_would_store_them():
@@ -284,6 +299,67 @@ def test_rows_are_updated_one_by_one_where_sqlite_lacks_update_from(monkeypatch)
 
     assert len(queries) == 2
     assert [Conversation.objects.get(pk=pk).last_seq for pk in (first.pk, second.pk)] == [4, 9]
+
+
+def statements_sent(captured: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    ]
+
+
+def test_writes_made_together_go_with_the_next_statement_and_a_read_sees_them():
+    first, second = actions.do_start_conversation(), actions.do_start_conversation()
+    now = timezone.now()
+    message = Message(
+        conversation=first, seq=6, role="customer", text="Hello", created_at=now, updated_at=now
+    )
+    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        with writes_together():
+            update_row(Conversation, first.pk, customer_name="Ana")
+            update_rows(Conversation, ("last_seq",), [(second.pk, (6,))])
+            read = select_values(Conversation, ("last_seq",), "id = %s", [second.pk])
+            update_row(Conversation, second.pk, customer_name="Bo")
+            [(message_id,)] = insert_rows_returning(
+                Message,
+                tuple(f.name for f in fields),
+                [[getattr(message, f.attname) for f in fields]],
+                returning=("id",),
+            )
+            update_row(Conversation, first.pk, customer_email="ana@example.com")
+            update_row(Conversation, first.pk, last_seq=5)  # the same row again
+
+    assert read == [(6,)]  # the writes before a read are sent before it
+    stored = {c.pk: c for c in Conversation.objects.filter(pk__in=[first.pk, second.pk])}
+    assert (stored[first.pk].customer_name, stored[first.pk].customer_email) == (
+        "Ana",
+        "ana@example.com",
+    )
+    assert stored[first.pk].last_seq == 5
+    assert (stored[second.pk].last_seq, stored[second.pk].customer_name) == (6, "Bo")
+    assert Message.objects.get(pk=message_id).text == "Hello"
+    sent = [sql.split(" ", 1)[0] for sql in statements_sent(captured)]
+    if connection.vendor == "postgresql":
+        # Two writes before the read, one with the insert; a row written twice goes apart.
+        assert sent == ["WITH", "SELECT", "WITH", "UPDATE", "UPDATE"]
+    else:
+        assert len(sent) == 7  # each as it came
+
+
+def test_a_block_of_writes_inside_another_goes_with_the_outer_one():
+    first, second = actions.do_start_conversation(), actions.do_start_conversation()
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        with writes_together():
+            update_row(Conversation, first.pk, customer_name="Ana")
+            with writes_together():
+                update_row(Conversation, second.pk, customer_name="Bo")
+            assert len(statements_sent(captured)) == (0 if connection.vendor == "postgresql" else 2)
+
+    stored = {c.pk: c for c in Conversation.objects.filter(pk__in=[first.pk, second.pk])}
+    assert (stored[first.pk].customer_name, stored[second.pk].customer_name) == ("Ana", "Bo")
+    assert len(statements_sent(captured)) == (1 if connection.vendor == "postgresql" else 2)
 
 
 def test_todays_spend_is_read_as_the_orm_stores_it():
