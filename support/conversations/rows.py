@@ -39,13 +39,14 @@ def writes_together() -> Iterator[None]:
     """On PostgreSQL, the writes of this module made inside (`insert_rows`, `update_row`,
     `update_rows`) go to the database with the next statement that returns rows, or at the
     end, as one statement (data-modifying WITH): one round trip where each took its own, and
-    on a database thread one wait fewer to win the GIL back. PostgreSQL runs them against one
-    snapshot, so no row may be written twice in one (an update of a row a waiting write updates
-    sends the waiting ones first) and none may read what another writes (a read through this
-    module sends them first). Only this module's statements may run inside. A
-    block inside another adds nothing (its writes go with the outer block's); an error inside
-    drops the writes not yet sent, as the transaction's rollback would. Elsewhere each write
-    runs as it comes."""
+    on a database thread one wait fewer to win the GIL back.
+
+    PostgreSQL runs the parts of one statement against one snapshot, so no row may be written
+    twice in one (an update of a row a waiting write updates sends the waiting ones first) and
+    none may read what another writes (a read through this module sends them first). Only
+    this module's statements may run inside. A block inside another adds nothing (its writes
+    go with the outer block's); an error inside drops the writes not yet sent, as the
+    transaction's rollback would. Elsewhere each write runs as it comes."""
     if connection.vendor != "postgresql" or getattr(_together, "waiting", None) is not None:
         yield
         return
