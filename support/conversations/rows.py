@@ -94,8 +94,6 @@ def _send_waiting_writes() -> None:
         sql, combined = _after_waiting_writes(last, params)
         with connection.cursor() as cursor:
             cursor.execute(sql, combined)
-    elif waiting is not None:
-        _together.updated.clear()
 
 
 @cache
@@ -307,17 +305,11 @@ def select_values(
     one row. SQLite's driver gives the GIL up for every row it steps to, and under load each
     time waits to win it back from the event loop."""
     sql, converters = _select_plan(model, columns, where, suffix, for_update)
+    one_row_sql = _one_row_sql(model, columns, sql) if in_one_row else None
     _send_waiting_writes()  # a read sees what was written before it
-    if in_one_row and not all(_text_or_integer(model, name) for name in columns):
-        raise ValueError("in_one_row reads text and integer columns only")
-    if in_one_row and connection.vendor == "sqlite":
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(_column(model, name)) for name in columns)
+    if one_row_sql is not None and connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT json_group_array(json_array({names})) FROM ({sql})",  # noqa: S608
-                params,
-            )
+            cursor.execute(one_row_sql, params)
             (joined,) = cursor.fetchone()
         return [tuple(row) for row in json.loads(joined)]
     with connection.cursor() as cursor:
@@ -336,11 +328,16 @@ def select_values(
 
 
 @cache
-def _text_or_integer(model: type[models.Model], name: str) -> bool:
-    """Whether the column stores text or integers as they are (what JSON carries exactly)."""
-    field = _field(model, name)
-    stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
-    return bool({str, int} & set(_STORED_AS_IS.get(type(stored), ())))
+def _one_row_sql(model: type[models.Model], columns: tuple[str, ...], sql: str) -> str:
+    """`sql`'s rows as one JSON array in one row (SQLite); for columns that store text or
+    integers as they are, what JSON carries exactly (ValueError for others)."""
+    for name in columns:
+        field = _field(model, name)
+        stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+        if not {str, int} & set(_STORED_AS_IS.get(type(stored), ())):
+            raise ValueError("in_one_row reads text and integer columns only")
+    names = ", ".join(connection.ops.quote_name(_column(model, name)) for name in columns)
+    return f"SELECT json_group_array(json_array({names})) FROM ({sql})"  # noqa: S608
 
 
 @cache
