@@ -10,7 +10,7 @@ from routing.language import detect_language
 
 from .models import Conversation, Role, Status
 from .rows import update_row
-from .statements import conversation_row, question_in_context
+from .statements import conversation_and_question
 
 # How many earlier messages of the conversation go into the prompt.
 CONTEXT_MESSAGES = 20
@@ -43,10 +43,9 @@ def prompt_history(turns: Iterable[tuple[str, str, str]]) -> list[tuple[str, str
 def load_context(conversation_id: int, customer_seq: int) -> Context | None:
     """The context of the customer's message at `customer_seq`, or None when the AI does not
     owe it an answer (people have the conversation, or a finished reply already follows)."""
-    conversation = conversation_row(conversation_id)
+    conversation, rows = conversation_and_question(conversation_id, customer_seq, CONTEXT_MESSAGES)
     if conversation is None or conversation.status != Status.AI:
         return None
-    rows = question_in_context(conversation_id, customer_seq, CONTEXT_MESSAGES)
     asked = [row for row in rows if row[0] == customer_seq]
     if not asked or asked[0][1] != Role.CUSTOMER or rows[-1][0] > customer_seq:
         return None

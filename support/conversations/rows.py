@@ -270,14 +270,21 @@ def _update_rows_sql(model: type[models.Model], columns: tuple[str, ...], rows: 
 
 @cache
 def _select_plan(
-    model: type[models.Model], columns: tuple[str, ...], where: str, suffix: str, for_update: bool
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    where: str,
+    suffix: str,
+    for_update: bool,
+    also: str = "",
 ) -> tuple[str, tuple[tuple[tuple[Any, ...], Any], ...]]:
-    """The SELECT statement and, for each column, the converters the ORM would apply."""
+    """The SELECT statement and, for each column, the converters the ORM would apply; `also`
+    is one more expression selected after the columns (no converters)."""
     quote = connection.ops.quote_name
     fields = [_field(model, name) for name in columns]
     lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    selected = ", ".join([*(quote(cast(str, f.column)) for f in fields), *([also] if also else [])])
     sql = (
-        f"SELECT {', '.join(quote(cast(str, f.column)) for f in fields)} "  # noqa: S608 - model names only
+        f"SELECT {selected} "  # noqa: S608 - model names only
         f"FROM {quote(model._meta.db_table)} WHERE {where}{suffix}{lock}"
     )
     converters = []
@@ -311,10 +318,17 @@ def select_values(
         with connection.cursor() as cursor:
             cursor.execute(one_row_sql, params)
             (joined,) = cursor.fetchone()
-        return [tuple(row) for row in json.loads(joined)]
+        return _json_rows(joined)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return _converted(rows, converters)
+
+
+def _converted(
+    rows: Sequence[Sequence[Any]], converters: tuple[tuple[tuple[Any, ...], Any], ...]
+) -> list[tuple[Any, ...]]:
+    """The rows with the ORM's converters applied to the columns they plan for."""
     if not any(found for found, _ in converters):
         return [tuple(row) for row in rows]
     converted = []
@@ -327,17 +341,57 @@ def select_values(
     return converted
 
 
+def _json_rows(joined: str | None) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in json.loads(joined)] if joined else []
+
+
 @cache
 def _one_row_sql(model: type[models.Model], columns: tuple[str, ...], sql: str) -> str:
-    """`sql`'s rows as one JSON array in one row (SQLite); for columns that store text or
-    integers as they are, what JSON carries exactly (ValueError for others)."""
+    """`sql`'s rows as one JSON array in one row, on either engine; for columns that store
+    text or integers as they are, what JSON carries exactly (ValueError for others)."""
     for name in columns:
         field = _field(model, name)
         stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
         if not {str, int} & set(_STORED_AS_IS.get(type(stored), ())):
             raise ValueError("in_one_row reads text and integer columns only")
     names = ", ".join(connection.ops.quote_name(_column(model, name)) for name in columns)
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT CAST(json_agg(json_build_array({names})) AS text) "  # noqa: S608
+            f"FROM ({sql}) AS rows_in_one"
+        )
     return f"SELECT json_group_array(json_array({names})) FROM ({sql})"  # noqa: S608
+
+
+def select_instance_and_rows[M: models.Model](
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    rows_of: type[models.Model],
+    columns: tuple[str, ...],
+    rows_where: str,
+    rows_params: Sequence[Any],
+    rows_suffix: str = "",
+) -> tuple[M | None, list[tuple[Any, ...]]]:
+    """The first row matching `where` as a model instance (every concrete field loaded) and,
+    in the same statement, the rows of `rows_of` matching `rows_where` (text and integer
+    `columns`, as `select_values` reads them `in_one_row`): one statement where two would
+    each take a round trip, and on SQLite give the GIL up and wait to win it back. No row
+    matching `where`: (None, [])."""
+    rows_sql, _ = _select_plan(rows_of, columns, rows_where, rows_suffix, False)
+    names, attnames = _concrete_names(model)
+    sql, converters = _select_plan(
+        model, names, where, " LIMIT 1", False, f"({_one_row_sql(rows_of, columns, rows_sql)})"
+    )
+    _send_waiting_writes()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rows_params, *params])
+        found = cursor.fetchone()
+    if found is None:
+        return None, []
+    (values,) = _converted([found[:-1]], converters)
+    return model.from_db(connection.alias, list(attnames), values), _json_rows(found[-1])
 
 
 @cache

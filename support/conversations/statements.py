@@ -13,7 +13,14 @@ from django.db.models import Model
 
 from .ledger_models import CachedAnswer, DailySpend
 from .models import AuditLedger, Conversation, Message, MessageState, Role
-from .rows import add_to_columns, matching, select_instance, select_instances, select_values
+from .rows import (
+    add_to_columns,
+    matching,
+    select_instance,
+    select_instance_and_rows,
+    select_instances,
+    select_values,
+)
 
 
 def conversation_row(conversation_id: int, *, for_update: bool = False) -> Conversation | None:
@@ -89,13 +96,13 @@ def client_id_stored(conversation_id: int, client_id: str) -> bool:
     )
 
 
-def question_in_context(
+def conversation_and_question(
     conversation_id: int, seq: int, limit: int
-) -> list[tuple[int, str, str, str]]:
-    """(seq, role, text, author) in order, in one statement: the last `limit` messages the
-    customer saw before `seq` (no internal notes, no system notices, no answer still
-    streaming), the message at `seq`, and the first finished reply after it, if any (a resumed
-    answer may have raced the first one)."""
+) -> tuple[Conversation | None, list[tuple[int, str, str, str]]]:
+    """The conversation (every column) and, in the same statement, (seq, role, text, author)
+    in order: the last `limit` messages the customer saw before `seq` (no internal notes, no
+    system notices, no answer still streaming), the message at `seq`, and the first finished
+    reply after it, if any (a resumed answer may have raced the first one)."""
     table = connection.ops.quote_name(Message._meta.db_table)
     earlier = (
         f"SELECT seq FROM {table} WHERE conversation_id = %s AND seq < %s AND internal = %s"  # noqa: S608 - names from the model only
@@ -105,20 +112,23 @@ def question_in_context(
         f"SELECT MIN(seq) FROM {table} WHERE conversation_id = %s AND seq > %s"  # noqa: S608 - names from the model only
         " AND state = %s AND role <> %s"
     )
-    rows = select_values(
-        Message,
-        ("seq", "role", "text", "author"),
-        f"conversation_id = %s AND (seq = %s OR seq IN ({earlier}) OR seq = ({first_reply}))",
-        [
+    conversation, rows = select_instance_and_rows(
+        Conversation,
+        "id = %s",
+        [conversation_id],
+        rows_of=Message,
+        columns=("seq", "role", "text", "author"),
+        rows_where=(
+            f"conversation_id = %s AND (seq = %s OR seq IN ({earlier}) OR seq = ({first_reply}))"
+        ),
+        rows_params=[
             conversation_id,
             seq,
             *(conversation_id, seq, False, Role.SYSTEM, MessageState.STREAMING),
             *(conversation_id, seq, MessageState.COMPLETE, Role.CUSTOMER),
         ],
-        suffix=" ORDER BY seq",
-        in_one_row=True,
     )
-    return sorted((row[0], row[1], row[2], row[3]) for row in rows)
+    return conversation, sorted((row[0], row[1], row[2], row[3]) for row in rows)
 
 
 def add_model_tokens(conversation_id: int, tokens: int) -> None:

@@ -28,7 +28,11 @@ from support.conversations.rows import (
     update_rows,
     writes_together,
 )
-from support.conversations.statements import cached_answer_row, count_cache_hit
+from support.conversations.statements import (
+    cached_answer_row,
+    conversation_and_question,
+    count_cache_hit,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,7 +131,7 @@ def test_the_context_keeps_the_last_turns_the_customer_saw_in_one_statement():
         expected += [("user", f"Q{number}"), ("assistant", f"A{number}")]
     assert context.history == expected
     assert context.customer_turns == CONTEXT_MESSAGES // 2 + 1
-    assert len(queries) == 2  # the conversation, and the messages
+    assert len(queries) == 1  # the conversation and the messages together
 
 
 def test_rows_read_in_one_row_are_the_rows_as_stored():
@@ -157,6 +161,33 @@ def test_rows_read_in_one_row_are_the_rows_as_stored():
     )
     with pytest.raises(ValueError, match="text and integer"):
         select_values(Message, ("created_at",), "id = %s", [1], in_one_row=True)
+
+
+def test_the_conversation_read_with_its_context_is_the_row_as_stored():
+    conversation = actions.do_start_conversation(origin="https://shop.example", language="de")
+    texts = ['Quote " and \\ backslash', "Zeilen\nUmbruch, 日本語 😀", "[1, 2]", "null"]
+    for number, text in enumerate(texts):
+        asked = actions.do_record_customer_message(
+            conversation.pk, client_id=f"c{number}", text=text
+        )
+    Message.objects.filter(conversation=conversation, seq=2).update(author="Dana")
+
+    with CaptureQueriesContext(connection) as queries:
+        read, rows = conversation_and_question(conversation.pk, asked.message.seq, 20)
+
+    assert len(queries) == 1
+    orm = Conversation.objects.get(pk=conversation.pk)
+    assert read is not None
+    for field in Conversation._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
+    assert rows == list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("seq")
+        .values_list("seq", "role", "text", "author")
+    )
+    # The first question has nothing before it; no conversation, nothing at all.
+    assert conversation_and_question(conversation.pk, 1, 20)[1] == [rows[0]]
+    assert conversation_and_question(conversation.pk + 1000, 1, 20) == (None, [])
 
 
 def test_an_answered_question_has_no_context_to_answer_again():
