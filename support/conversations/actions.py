@@ -75,31 +75,35 @@ def _locked(conversation_id: int) -> Conversation:
     return conversation
 
 
-def _next_message(conversation: Conversation, **fields: Any) -> Message:
+def _next_message(
+    conversation: Conversation, *, also_stored: tuple[str, ...] = (), **fields: Any
+) -> Message:
     """The conversation's next message, stored, with the conversation's row: its seq, and its
     audit chain's head, so events appended with `_insert_events` just before need no write of
-    their own."""
+    their own (nor the row's `also_stored` columns)."""
     now = timezone.now()
     message = _new_message(conversation, now, **fields)
-    _write_head(conversation, now)
+    _write_head(conversation, now, also_stored)
     _insert(message)
     return message
 
 
-def _write_head(conversation: Conversation, now: datetime) -> None:
+def _write_head(conversation: Conversation, now: datetime, also: tuple[str, ...] = ()) -> None:
     """Store what new messages and events changed on the conversation's row: its last seq,
-    its audit chain's count and head, and the seal over them."""
-    _write_heads([conversation], now)
+    its audit chain's count and head, and the seal over them (and its `also` columns)."""
+    _write_heads([conversation], now, also)
 
 
 _HEAD_COLUMNS = ("last_seq", "updated_at", "audit_count", "audit_head_hash", "audit_head_seal")
 
 
-def _write_heads(conversations: Sequence[Conversation], now: datetime) -> None:
+def _write_heads(
+    conversations: Sequence[Conversation], now: datetime, also: tuple[str, ...] = ()
+) -> None:
     """`_write_head` for each conversation, in one statement for them all."""
     update_rows(
         Conversation,
-        _HEAD_COLUMNS,
+        _HEAD_COLUMNS + also,
         [
             (
                 conversation.pk,
@@ -109,6 +113,7 @@ def _write_heads(conversations: Sequence[Conversation], now: datetime) -> None:
                     conversation.audit_count,
                     conversation.audit_head_hash,
                     seal_head(conversation),
+                    *(getattr(conversation, name) for name in also),
                 ),
             )
             for conversation in conversations
@@ -392,24 +397,33 @@ def _already_stored(conversation_id: int, client_id: str) -> StoredCustomerMessa
 
 
 def do_begin_assistant_message(
-    conversation_id: int, *, tier: str, model: str, audit_before: Sequence[AuditEntry] = ()
+    conversation_id: int,
+    *,
+    tier: str,
+    model: str,
+    audit_before: Sequence[AuditEntry] = (),
+    language: str = "",
 ) -> Message:
     """Reserve the seq of an answer about to stream (stored by do_finish_assistant_message).
 
-    `audit_before` are the router's events so far, written in the same transaction: one trip
-    to the database before the model is called, not one per event. Inside a caller's
-    transaction it adds no savepoint: a refusal rolls the caller's transaction back too.
+    `audit_before` are the router's events so far, and `language` (when given) the one the
+    customer now writes in, written in the same transaction: one trip to the database before
+    the model is called, not one per event. Inside a caller's transaction it adds no
+    savepoint: a refusal rolls the caller's transaction back too.
     """
     with transaction.atomic(savepoint=False):
         conversation = _locked(conversation_id)
         if conversation.status != Status.AI:
             # While people have the conversation no model answers in it (the caller keeps
-            # `audit_before` to write with its next step).
+            # `audit_before` and `language` to write with its next step).
             raise ActionRefused("not_with_ai", f"the conversation is {conversation.status}")
+        if language:
+            conversation.language = language
         with writes_together():  # the events, the row and the message: one statement
             _insert_events(conversation, audit_before)
             return _next_message(
                 conversation,
+                also_stored=("language",) if language else (),
                 role=Role.ASSISTANT,
                 state=MessageState.STREAMING,
                 tier=tier,

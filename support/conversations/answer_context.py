@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from routing.language import detect_language
 
 from .models import Conversation, Role, Status
-from .rows import update_row
 from .statements import conversation_and_question
 
 # How many earlier messages of the conversation go into the prompt.
@@ -61,14 +60,10 @@ def load_context(conversation_id: int, customer_seq: int) -> Context | None:
 
 
 def customer_language(context: Context) -> str:
-    """The language of this message, stored on the conversation when it changed: the text
-    decides, and the conversation's language so far (at first the browser's) breaks the tie
-    for short or ambiguous text."""
+    """The language of this message: the text decides, and the conversation's language so far
+    (at first the browser's) breaks the tie for short or ambiguous text. The caller stores it
+    on the conversation when it changed (see `AnswerRun.pending_language`)."""
     conversation = context.conversation
-    language = detect_language(
+    return detect_language(
         context.question, hint=conversation.language or conversation.browser_language
     )
-    if language != conversation.language:
-        update_row(Conversation, conversation.pk, language=language)
-        conversation.language = language
-    return language

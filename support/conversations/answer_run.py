@@ -16,7 +16,8 @@ from routing.providers import ProviderRequest
 from . import actions, billing
 from .dbthreads import after_stream, in_conversation
 from .ledger import Reservation
-from .models import Message
+from .models import Conversation, Message
+from .rows import update_row
 
 
 class TakenOver(Exception):
@@ -61,6 +62,9 @@ class AnswerRun:
         self.blocked_tiers: dict[str, str | None] = {}
         # The first tier's call, reserved while preparing when nothing stood in between.
         self.ready_call: ReadyCall | None = None
+        # The language the customer now writes in, when it changed: stored with the
+        # reservation made while preparing (one write fewer), else by `store_language_now`.
+        self.pending_language = ""
 
     def ms_since_ack(self) -> int:
         return int((time.perf_counter() - self.acked_at) * 1000)
@@ -98,15 +102,27 @@ class AnswerRun:
     def reserve_now(self, tier: str, model: str) -> list[actions.AuditEntry]:
         """`reserve`, on the database thread; the audit entries it wrote."""
         entries = self.take_audit()
+        language, self.pending_language = self.pending_language, ""
         try:
             self.reserved = actions.do_begin_assistant_message(
-                self.conversation_id, tier=tier, model=model, audit_before=entries
+                self.conversation_id,
+                tier=tier,
+                model=model,
+                audit_before=entries,
+                language=language,
             )
         except actions.ActionRefused as refused:
             # Rolled back with the refusal: the router's events are written when it stops.
             self.pending_audit[:0] = entries
+            self.pending_language = language
             raise TakenOver from refused
         return entries
+
+    def store_language_now(self) -> None:
+        """Store the language no reservation took along (on the database thread)."""
+        language, self.pending_language = self.pending_language, ""
+        if language:
+            update_row(Conversation, self.conversation_id, language=language)
 
     async def reserve_call(self, request: ProviderRequest) -> str | None:
         """Unless an earlier turn took it, the answer's seq, and the call's spend (see
@@ -120,6 +136,7 @@ class AnswerRun:
         which every answer's reservation updates, is then locked only until the commit."""
         with transaction.atomic():
             began = self.reserved is None
+            language = self.pending_language
             written = self.reserve_now(request.tier, request.model) if began else []
             reserved = billing.reserve_call_now(self.conversation_id, request, self.client_address)
             if isinstance(reserved, str):
@@ -127,6 +144,7 @@ class AnswerRun:
                 if began:
                     self.reserved = None
                     self.pending_audit[:0] = written
+                    self.pending_language = language
                 return reserved
         self.spend = reserved
         return None

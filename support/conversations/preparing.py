@@ -53,6 +53,16 @@ def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
         return None
     run.group = context.conversation.group_name
     context.language = customer_language(context)
+    if context.language != context.conversation.language:
+        run.pending_language = context.conversation.language = context.language
+    try:
+        return _prepare(run, provider, context)
+    finally:
+        # Unless the reservation took it along, or there was none.
+        run.store_language_now()
+
+
+def _prepare(run: AnswerRun, provider: Provider, context: Context) -> Prepared:
     reading = read_intent(context.question)
     # One read of the knowledge base's version, for the search and the prompts.
     version = knowledge_version(connection)
