@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from routing.language import detect_language
+from support.knowledge.version import VERSION_EXPRESSIONS, version_of
 
 from .models import Conversation, Role, Status
 from .statements import conversation_and_question
@@ -23,6 +24,8 @@ class Context:
     earlier_questions: list[str]
     customer_turns: int
     language: str = ""
+    # The knowledge base's version, read with the context: for the search and the prompts.
+    knowledge_version: tuple[int, int] = (0, 0)
 
 
 def prompt_history(turns: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
@@ -42,7 +45,9 @@ def prompt_history(turns: Iterable[tuple[str, str, str]]) -> list[tuple[str, str
 def load_context(conversation_id: int, customer_seq: int) -> Context | None:
     """The context of the customer's message at `customer_seq`, or None when the AI does not
     owe it an answer (people have the conversation, or a finished reply already follows)."""
-    conversation, rows = conversation_and_question(conversation_id, customer_seq, CONTEXT_MESSAGES)
+    conversation, rows, version = conversation_and_question(
+        conversation_id, customer_seq, CONTEXT_MESSAGES, also=VERSION_EXPRESSIONS
+    )
     if conversation is None or conversation.status != Status.AI:
         return None
     asked = [row for row in rows if row[0] == customer_seq]
@@ -56,6 +61,7 @@ def load_context(conversation_id: int, customer_seq: int) -> Context | None:
         history=prompt_history(earlier),
         earlier_questions=earlier_questions,
         customer_turns=len(earlier_questions) + 1,
+        knowledge_version=version_of(version),
     )
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from routing import reasons
 from routing.classifier import IntentReading, read_intent
@@ -18,7 +17,6 @@ from routing.providers import Passage, Provider
 from routing.signals import negative_sentiment, repeat_count, said_not_helpful
 from support.knowledge.help_centre import system_prompts
 from support.knowledge.search import search_passages
-from support.knowledge.version import knowledge_version
 
 from .answer_cache import look_up
 from .answer_context import Context, customer_language, load_context
@@ -64,8 +62,7 @@ def prepare(run: AnswerRun, provider: Provider) -> Prepared | None:
 
 def _prepare(run: AnswerRun, provider: Provider, context: Context) -> Prepared:
     reading = read_intent(context.question)
-    # One read of the knowledge base's version, for the search and the prompts.
-    version = knowledge_version(connection)
+    version = context.knowledge_version
     passages = (
         search_passages(context.question, language=context.language, version=version)
         if reading.match is None

@@ -278,7 +278,7 @@ def _select_plan(
     also: str = "",
 ) -> tuple[str, tuple[tuple[tuple[Any, ...], Any], ...]]:
     """The SELECT statement and, for each column, the converters the ORM would apply; `also`
-    is one more expression selected after the columns (no converters)."""
+    is selected after the columns (expressions, no converters)."""
     quote = connection.ops.quote_name
     fields = [_field(model, name) for name in columns]
     lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
@@ -373,25 +373,27 @@ def select_instance_and_rows[M: models.Model](
     rows_where: str,
     rows_params: Sequence[Any],
     rows_suffix: str = "",
-) -> tuple[M | None, list[tuple[Any, ...]]]:
+    also: tuple[str, ...] = (),
+) -> tuple[M | None, list[tuple[Any, ...]], tuple[Any, ...]]:
     """The first row matching `where` as a model instance (every concrete field loaded) and,
     in the same statement, the rows of `rows_of` matching `rows_where` (text and integer
-    `columns`, as `select_values` reads them `in_one_row`): one statement where two would
-    each take a round trip, and on SQLite give the GIL up and wait to win it back. No row
-    matching `where`: (None, [])."""
+    `columns`, as `select_values` reads them `in_one_row`) and the values of the expressions
+    `also` (scalar subqueries without parameters): one statement where several would each
+    take a round trip, and on SQLite give the GIL up and wait to win it back. No row matching
+    `where`: (None, [], ())."""
     rows_sql, _ = _select_plan(rows_of, columns, rows_where, rows_suffix, False)
     names, attnames = _concrete_names(model)
-    sql, converters = _select_plan(
-        model, names, where, " LIMIT 1", False, f"({_one_row_sql(rows_of, columns, rows_sql)})"
-    )
+    selected = ", ".join([f"({_one_row_sql(rows_of, columns, rows_sql)})", *also])
+    sql, converters = _select_plan(model, names, where, " LIMIT 1", False, selected)
     _send_waiting_writes()
     with connection.cursor() as cursor:
         cursor.execute(sql, [*rows_params, *params])
         found = cursor.fetchone()
     if found is None:
-        return None, []
-    (values,) = _converted([found[:-1]], converters)
-    return model.from_db(connection.alias, list(attnames), values), _json_rows(found[-1])
+        return None, [], ()
+    (values,) = _converted([found[: len(names)]], converters)
+    instance = model.from_db(connection.alias, list(attnames), values)
+    return instance, _json_rows(found[len(names)]), tuple(found[len(names) + 1 :])
 
 
 @cache

@@ -97,12 +97,13 @@ def client_id_stored(conversation_id: int, client_id: str) -> bool:
 
 
 def conversation_and_question(
-    conversation_id: int, seq: int, limit: int
-) -> tuple[Conversation | None, list[tuple[int, str, str, str]]]:
+    conversation_id: int, seq: int, limit: int, also: tuple[str, ...] = ()
+) -> tuple[Conversation | None, list[tuple[int, str, str, str]], tuple[Any, ...]]:
     """The conversation (every column) and, in the same statement, (seq, role, text, author)
     in order: the last `limit` messages the customer saw before `seq` (no internal notes, no
     system notices, no answer still streaming), the message at `seq`, and the first finished
-    reply after it, if any (a resumed answer may have raced the first one)."""
+    reply after it, if any (a resumed answer may have raced the first one); and the values
+    of the expressions `also` (see `select_instance_and_rows`)."""
     table = connection.ops.quote_name(Message._meta.db_table)
     earlier = (
         f"SELECT seq FROM {table} WHERE conversation_id = %s AND seq < %s AND internal = %s"  # noqa: S608 - names from the model only
@@ -112,7 +113,7 @@ def conversation_and_question(
         f"SELECT MIN(seq) FROM {table} WHERE conversation_id = %s AND seq > %s"  # noqa: S608 - names from the model only
         " AND state = %s AND role <> %s"
     )
-    conversation, rows = select_instance_and_rows(
+    conversation, rows, values = select_instance_and_rows(
         Conversation,
         "id = %s",
         [conversation_id],
@@ -127,8 +128,9 @@ def conversation_and_question(
             *(conversation_id, seq, False, Role.SYSTEM, MessageState.STREAMING),
             *(conversation_id, seq, MessageState.COMPLETE, Role.CUSTOMER),
         ],
+        also=also,
     )
-    return conversation, sorted((row[0], row[1], row[2], row[3]) for row in rows)
+    return conversation, sorted((row[0], row[1], row[2], row[3]) for row in rows), values
 
 
 def add_model_tokens(conversation_id: int, tokens: int) -> None:

@@ -94,9 +94,22 @@ def uninstall(connection: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
 
 
+# The version as two expressions another statement can select (one trip where two would go).
+VERSION_EXPRESSIONS = tuple(
+    f"(SELECT {column} FROM {VERSION_TABLE} WHERE id = 1)"  # noqa: S608
+    for column in ("changes", "token")
+)
+
+
+def version_of(values: tuple[Any, ...]) -> tuple[int, int]:
+    """The version from the values of VERSION_EXPRESSIONS, as `knowledge_version` gives it."""
+    changes, token = values
+    return (int(changes), int(token))
+
+
 def knowledge_version(connection: Any) -> tuple[int, int]:
     """(changes, token): different after any change to the knowledge base, rolled back or not."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT changes, token FROM {VERSION_TABLE} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
-    return (int(row[0]), int(row[1]))
+    return version_of(row)

@@ -33,6 +33,7 @@ from support.conversations.statements import (
     conversation_and_question,
     count_cache_hit,
 )
+from support.knowledge.version import VERSION_EXPRESSIONS, knowledge_version, version_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,7 +132,8 @@ def test_the_context_keeps_the_last_turns_the_customer_saw_in_one_statement():
         expected += [("user", f"Q{number}"), ("assistant", f"A{number}")]
     assert context.history == expected
     assert context.customer_turns == CONTEXT_MESSAGES // 2 + 1
-    assert len(queries) == 1  # the conversation and the messages together
+    assert context.knowledge_version == knowledge_version(connection)
+    assert len(queries) == 1  # the conversation, the messages and the knowledge's version
 
 
 def test_rows_read_in_one_row_are_the_rows_as_stored():
@@ -173,9 +175,12 @@ def test_the_conversation_read_with_its_context_is_the_row_as_stored():
     Message.objects.filter(conversation=conversation, seq=2).update(author="Dana")
 
     with CaptureQueriesContext(connection) as queries:
-        read, rows = conversation_and_question(conversation.pk, asked.message.seq, 20)
+        read, rows, version = conversation_and_question(
+            conversation.pk, asked.message.seq, 20, also=VERSION_EXPRESSIONS
+        )
 
     assert len(queries) == 1
+    assert version_of(version) == knowledge_version(connection)
     orm = Conversation.objects.get(pk=conversation.pk)
     assert read is not None
     for field in Conversation._meta.concrete_fields:
@@ -187,7 +192,7 @@ def test_the_conversation_read_with_its_context_is_the_row_as_stored():
     )
     # The first question has nothing before it; no conversation, nothing at all.
     assert conversation_and_question(conversation.pk, 1, 20)[1] == [rows[0]]
-    assert conversation_and_question(conversation.pk + 1000, 1, 20) == (None, [])
+    assert conversation_and_question(conversation.pk + 1000, 1, 20) == (None, [], ())
 
 
 def test_an_answered_question_has_no_context_to_answer_again():
