@@ -497,27 +497,37 @@
     if (empty) empty.remove();
     localiseTimes(document);
   });
-  document.addEventListener("htmx:afterRequest", function (event) {
+  // A sent form's box is cleared once its request succeeds: from the request itself, since
+  // htmx tells nobody when a refresh of the panel swapped the form out while it was on its way.
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
-    if (!event.detail.successful || !form || !form.hasAttribute || !form.hasAttribute("data-clear-on-success")) return;
+    var xhr = event.detail.xhr;
+    if (!xhr || !form || !form.hasAttribute || !form.hasAttribute("data-clear-on-success")) return;
+    var config = event.detail.requestConfig;
+    xhr.addEventListener("load", function () { clearSent(form, xhr, config); });
+  });
+  function clearSent(form, xhr, config) {
+    if (xhr.status < 200 || xhr.status >= 300) return;
     // A refused message comes back retargeted to the alert: keep what was written.
-    if (event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget")) return;
+    if (xhr.getResponseHeader("HX-Retarget")) return;
     var box = form.querySelector("textarea");
     if (!box) return;
+    // A refresh of the panel carried what the box held over to a new one: clear that one.
+    if (!box.isConnected && box.id) box = document.getElementById(box.id) || box;
     // Clear what was sent, not what the agent has written since; and bring the focus back
     // from the button that sent it, not from wherever the agent has moved on to.
-    var sent = event.detail.requestConfig && event.detail.requestConfig.formData;
+    var sent = config && config.formData;
     var text = sent && sent.get ? sent.get(box.name) : null;
     // The form's data ends lines with CRLF where the box's value has LF.
     if (typeof text === "string") text = text.replace(/\r\n/g, "\n");
     if (typeof text !== "string" || text === box.value) box.value = "";
     else if (box.value.indexOf(text) === 0) box.value = box.value.slice(text.length).replace(/^\s+/, "");
-    var submitted = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var submitted = config && config.triggeringEvent;
     var active = document.activeElement;
     if (!active || active === document.body || (submitted && active === submitted.submitter)) {
       box.focus();
     }
-  });
+  }
 
   // Keyboard shortcuts (? lists them). Never while typing in a field, or with a modifier.
 

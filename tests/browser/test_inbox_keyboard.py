@@ -128,6 +128,28 @@ def test_a_new_handoff_shows_a_desktop_notification(dana, live_daphne, browser):
     ]
 
 
+def test_a_panel_refreshed_while_a_reply_is_on_its_way_still_clears_it(
+    two_waiting, dana, live_daphne, browser
+):
+    # The conversation changed (a live event) while the reply was on its way: the panel is
+    # drawn again, keeping what the box held, and the reply's answer finds its form gone.
+    page = claim_the_first_by_keyboard(browser, live_daphne)
+    held = []
+    page.route("**/reply/", lambda route: held.append(route))
+    page.keyboard.press("r")
+    reply = page.get_by_label("Reply to the customer")
+    page.keyboard.type("On its way today.")
+    with page.expect_request("**/reply/"):
+        page.keyboard.press("Enter")
+    with page.expect_response(re.compile(r"/inbox/c/[^/]+/$")):
+        page.evaluate("htmx.trigger(document.body, 'conversation-changed')")
+    expect(reply).to_have_value("On its way today.")  # the new panel keeps what was written
+
+    held[0].continue_()
+    expect(page.locator("#transcript")).to_contain_text("On its way today.", timeout=WAIT_MS)
+    expect(reply).to_have_value("", timeout=WAIT_MS)
+
+
 def test_a_reply_on_its_way_keeps_what_the_agent_does_next(two_waiting, dana, live_daphne, browser):
     page = claim_the_first_by_keyboard(browser, live_daphne)
     held = []
