@@ -303,22 +303,11 @@ def select_values(
     *,
     suffix: str = "",
     for_update: bool = False,
-    in_one_row: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Rows of `columns` (field names) as Python values, like `values_list`, without compiling
-    a query each time. `where` and `suffix` (ORDER BY, LIMIT) name columns as the table does.
-
-    `in_one_row`, for text and integer columns: on SQLite the rows come as one JSON array in
-    one row. SQLite's driver gives the GIL up for every row it steps to, and under load each
-    time waits to win it back from the event loop."""
+    a query each time. `where` and `suffix` (ORDER BY, LIMIT) name columns as the table does."""
     sql, converters = _select_plan(model, columns, where, suffix, for_update)
-    one_row_sql = _one_row_sql(model, columns, sql) if in_one_row else None
     _send_waiting_writes()  # a read sees what was written before it
-    if one_row_sql is not None and connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(one_row_sql, params)
-            (joined,) = cursor.fetchone()
-        return _json_rows(joined)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -341,14 +330,11 @@ def _converted(
     return converted
 
 
-def _json_rows(joined: str | None) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in json.loads(joined)] if joined else []
-
-
 @cache
 def _one_row_sql(model: type[models.Model], columns: tuple[str, ...], sql: str) -> str:
-    """`sql`'s rows as one JSON array in one row, on either engine; for columns that store
-    text or integers as they are, what JSON carries exactly (ValueError for others)."""
+    """`sql`'s rows as one JSON array in one row; for columns that store text or integers as
+    they are, what JSON carries exactly (ValueError for others). SQLite's driver gives the
+    GIL up for every row it steps to, and under load each time waits to win it back."""
     for name in columns:
         field = _field(model, name)
         stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
@@ -377,7 +363,7 @@ def select_instance_and_rows[M: models.Model](
 ) -> tuple[M | None, list[tuple[Any, ...]], tuple[Any, ...]]:
     """The first row matching `where` as a model instance (every concrete field loaded) and,
     in the same statement, the rows of `rows_of` matching `rows_where` (text and integer
-    `columns`, as `select_values` reads them `in_one_row`) and the values of the expressions
+    `columns`, as one JSON array) and the values of the expressions
     `also` (scalar subqueries without parameters): one statement where several would each
     take a round trip, and on SQLite give the GIL up and wait to win it back. No row matching
     `where`: (None, [], ())."""
@@ -393,7 +379,9 @@ def select_instance_and_rows[M: models.Model](
         return None, [], ()
     (values,) = _converted([found[: len(names)]], converters)
     instance = model.from_db(connection.alias, list(attnames), values)
-    return instance, _json_rows(found[len(names)]), tuple(found[len(names) + 1 :])
+    joined = found[len(names)]
+    rows = [tuple(row) for row in json.loads(joined)] if joined else []
+    return instance, rows, tuple(found[len(names) + 1 :])
 
 
 @cache

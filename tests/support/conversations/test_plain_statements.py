@@ -23,6 +23,7 @@ from support.conversations.rows import (
     _db_values,
     insert_rows_returning,
     select_instance,
+    select_instance_and_rows,
     select_values,
     update_row,
     update_rows,
@@ -143,26 +144,32 @@ def test_rows_read_in_one_row_are_the_rows_as_stored():
         actions.do_record_customer_message(conversation.pk, client_id=f"c{number}", text=text)
     Message.objects.filter(conversation=conversation, seq=2).update(author="Dana")
 
-    with CaptureQueriesContext(connection) as queries:
-        rows = select_values(
-            Message,
-            ("seq", "role", "text", "author", "conversation"),
-            "conversation_id = %s",
+    def read(*columns: str) -> list[tuple]:
+        _, rows, _ = select_instance_and_rows(
+            Conversation,
+            "id = %s",
             [conversation.pk],
-            suffix=" ORDER BY seq",
-            in_one_row=True,
+            rows_of=Message,
+            columns=columns,
+            rows_where="conversation_id = %s",
+            rows_params=[conversation.pk],
+            rows_suffix=" ORDER BY seq",
         )
+        return rows
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = read("seq", "role", "text", "author", "conversation")
 
     assert len(queries) == 1
     if connection.vendor == "sqlite":  # one row: the driver gives the GIL up at every row
-        assert queries[0]["sql"].startswith("SELECT json_group_array(")
+        assert "(SELECT json_group_array(" in queries[0]["sql"]
     assert rows == list(
         Message.objects.filter(conversation=conversation)
         .order_by("seq")
         .values_list("seq", "role", "text", "author", "conversation")
     )
     with pytest.raises(ValueError, match="text and integer"):
-        select_values(Message, ("created_at",), "id = %s", [1], in_one_row=True)
+        read("created_at")
 
 
 def test_the_conversation_read_with_its_context_is_the_row_as_stored():
