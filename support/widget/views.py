@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from typing import Any
 
@@ -36,12 +37,28 @@ async def _check_channel_layer() -> dict[str, Any]:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer is configured")
-    channel = await layer.new_channel("healthz.")
-    await layer.send(channel, {"type": "healthz"})
-    message = await layer.receive(channel)
+    # The process id in the name tells this process's checks from other processes' (the
+    # publish/subscribe layer's channels are visible to every client of the Redis server).
+    channel = await layer.new_channel(f"healthz.{os.getpid()}.")
+    try:
+        await layer.send(channel, {"type": "healthz"})
+        message = await layer.receive(channel)
+    finally:
+        await _forget_channel(layer, channel)
     if message.get("type") != "healthz":
         raise RuntimeError(f"the layer returned {message!r}")
     return {"ok": True, "backend": type(layer).__name__}
+
+
+async def _forget_channel(layer: Any, channel: str) -> None:
+    """Channels has no call that deletes a channel: a layer lets one go when a read of it is
+    cancelled, as when a consumer stops. The publish/subscribe layer would otherwise stay
+    subscribed to every check's channel for as long as the process runs."""
+    reading = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0)  # the read starts waiting
+    reading.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await reading
 
 
 def _check_provider() -> dict[str, Any]:
