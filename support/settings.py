@@ -170,12 +170,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A consumer's read blocks on Redis for 5 s at a time (channels_redis), and redis-py
-            # gives up on a socket after 5 s by default: an idle socket's consumer then died.
+            # channels_redis's publish/subscribe layer: an event is one PUBLISH, read by the
+            # processes whose sockets are in its group, where the queue layer
+            # (channels_redis.core) makes four round trips and a Lua script per group send and
+            # every socket's process pops each event back out of Redis. With two processes that
+            # was 40 % of the CPU an answer costs (see docs/operations.md). Nothing is queued in
+            # Redis: a process whose connection to Redis breaks misses the events meanwhile,
+            # which the sockets make up from the database as they do for any lost event.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's pool refuses (MaxConnectionsError) past 100 connections, which
-                # a few hundred answers streaming at once in one process reach.
+                # redis-py's pool refuses (MaxConnectionsError) past 100 connections.
                 "hosts": [
                     {
                         "address": REDIS_URL,
@@ -183,8 +187,6 @@ if REDIS_URL:
                         "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000),
                     }
                 ],
-                "capacity": 1500,
-                "expiry": 30,
             },
         }
     }
@@ -412,8 +414,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "ladder": {"level": env.str("LOG_LEVEL", default="INFO")},
-        # channels_redis says only one thing at INFO: a group event it dropped because a
-        # process's queue was full (a process falling behind). Worth seeing.
+        # channels_redis logs an error when its connection to Redis breaks (live events are
+        # missed meanwhile). Worth seeing.
         "channels_redis": {"level": "INFO"},
     },
 }

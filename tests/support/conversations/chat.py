@@ -48,6 +48,19 @@ async def frames_until(
     raise AssertionError(f"no {stop_type} frame in {limit} frames: {frames[-5:]}")
 
 
+async def frames_until_each(
+    socket: WebsocketCommunicator, types: set[str], *, limit: int = 500
+) -> list[dict[str, Any]]:
+    """Every frame up to the one that completes `types`, in whichever order they come (a live
+    event through Redis may arrive after the socket's own replies to later frames)."""
+    frames: list[dict[str, Any]] = []
+    for _ in range(limit):
+        frames.append(await socket.receive_json_from(timeout=TIMEOUT_S))
+        if types <= {frame["type"] for frame in frames}:
+            return frames
+    raise AssertionError(f"no frame of each of {sorted(types)} in {limit}: {frames[-5:]}")
+
+
 def streamed_text(frames: list[dict[str, Any]], seq: int) -> str:
     return "".join(f["text"] for f in frames if f["type"] == "delta" and f["seq"] == seq)
 
