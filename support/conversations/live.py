@@ -12,8 +12,6 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from .streaming import one_process
-
 INBOX_GROUP = "inbox"
 
 logger = logging.getLogger("ladder.live")
@@ -32,17 +30,20 @@ def conversation_group(public_id_hex: str) -> str:
 def publish_after_commit(group: str, event: dict[str, Any]) -> None:
     """Send `event` to `group` once the surrounding transaction commits; never for a rollback.
 
-    With the in-process layer, from the database thread of a running event loop (consumers,
-    views under Daphne), the send is handed to that loop and the thread goes on: waiting for a
-    busy loop would hold up every other conversation's database work behind it. An event for
-    Redis is sent before the thread goes on, so it leaves the process even if the loop stops.
+    From the database thread of a running event loop (consumers, views under Daphne), the send
+    is handed to that loop and the thread goes on: waiting for a busy loop, and with Redis for
+    the publish behind the streams' own, would hold up every other conversation's database
+    work behind it (the message writer's next commit, so the next acks, among them). Handed
+    sends go out in commit order. A process that stops before its loop sends one loses that
+    event, as a process that loses Redis does; sockets make lost events up from the database.
+    Elsewhere (a command, a script) the send is made before the thread goes on.
     """
 
     def send() -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        loop = _serving_event_loop() if one_process(layer) else None
+        loop = _serving_event_loop()
         if loop is None:
             try:
                 running = asyncio.get_running_loop()

@@ -3,8 +3,14 @@ order they were committed, without that thread waiting for the event loop."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
+
 import pytest
+from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
+from django.db import connections
 
 from support.conversations import actions
 from support.conversations.models import Conversation
@@ -53,4 +59,32 @@ async def test_a_rolled_back_message_is_never_announced():
 
     # Nobody is told of a row that rolled back.
     assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+async def test_a_database_thread_goes_on_while_its_event_loop_is_busy():
+    """With either layer (the PostgreSQL pass runs on Redis), the thread that commits hands the
+    live event to its event loop and goes on; the loop sends it once it is free."""
+    socket, welcome = await open_chat()
+    conversation = await database_sync_to_async(Conversation.objects.get)(
+        public_id=welcome["conversation"]
+    )
+    loop = asyncio.get_running_loop()
+
+    def post() -> None:
+        # A database thread of this loop, as sync_to_async marks one.
+        SyncToAsync.threadlocal.main_event_loop = loop
+        SyncToAsync.threadlocal.main_event_loop_pid = os.getpid()
+        try:
+            actions.do_post_system_message(conversation.pk, "Posted while the loop was busy")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    thread.join(timeout=5)  # the loop is busy: it runs nothing until the join returns
+    assert not thread.is_alive(), "the thread waited for the busy loop"
+
+    frame = await socket.receive_json_from(timeout=5)
+    assert (frame["type"], frame["text"]) == ("message", "Posted while the loop was busy")
     await socket.disconnect()
