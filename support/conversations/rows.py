@@ -339,7 +339,7 @@ def _one_row_sql(model: type[models.Model], columns: tuple[str, ...], sql: str) 
         field = _field(model, name)
         stored = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
         if not {str, int} & set(_STORED_AS_IS.get(type(stored), ())):
-            raise ValueError("in_one_row reads text and integer columns only")
+            raise ValueError("rows read as one JSON array take text and integer columns only")
     names = ", ".join(connection.ops.quote_name(_column(model, name)) for name in columns)
     if connection.vendor == "postgresql":
         return (
@@ -363,8 +363,8 @@ def select_instance_and_rows[M: models.Model](
 ) -> tuple[M | None, list[tuple[Any, ...]], tuple[Any, ...]]:
     """The first row matching `where` as a model instance (every concrete field loaded) and,
     in the same statement, the rows of `rows_of` matching `rows_where` (text and integer
-    `columns`, as one JSON array) and the values of the expressions
-    `also` (scalar subqueries without parameters): one statement where several would each
+    `columns`, as one JSON array) and the values of the expressions `also` (scalar
+    subqueries without parameters): one statement where several would each
     take a round trip, and on SQLite give the GIL up and wait to win it back. No row matching
     `where`: (None, [], ())."""
     rows_sql, _ = _select_plan(rows_of, columns, rows_where, rows_suffix, False)
