@@ -179,7 +179,8 @@ if REDIS_URL:
             # which the sockets make up from the database as they do for any lost event.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's pool refuses (MaxConnectionsError) past 100 connections.
+                # redis-py's pool refuses (MaxConnectionsError) past 100 connections; a
+                # request to a Redis that stopped answering fails after 30 s, not never.
                 "hosts": [
                     {
                         "address": REDIS_URL,
