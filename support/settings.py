@@ -314,6 +314,9 @@ LADDER_MIN_CACHEABLE_TOKENS = parse_min_cacheable_tokens(
 # Streaming: deltas are gathered and sent every this many ms (or at this many characters).
 LADDER_DELTA_FLUSH_MS = env.int("LADDER_DELTA_FLUSH_MS", default=40)
 LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
+# While answers are being prepared, a streaming answer holds after a piece at most this many
+# ms, then streams at least as long (0: never holds). See conversations/dbthreads.py.
+LADDER_STREAM_HOLD_MS = env.int("LADDER_STREAM_HOLD_MS", default=40)
 # A customer socket waiting on an answer that hears nothing for this long reads the stored
 # messages it lacks (a shared channel layer drops events when a process falls behind).
 LADDER_RELAY_SILENCE_S = env.float("LADDER_RELAY_SILENCE_S", default=5.0)

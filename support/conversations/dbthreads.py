@@ -25,14 +25,24 @@ customer's next question waited behind others' preparations for hundreds of mill
 after-stream thread now lets queued preparations go first (`_AfterStreamThread`), each of its
 items waiting for them at most AFTER_STREAM_HOLD_S, and not at all once HOLD_BACKLOG items wait
 behind it, so its own queue stays short.
+
+The answers streaming on the event loop let them go first too (`StreamPacer`): after a piece of
+text, a streaming answer waits while preparations are queued or running, at most
+LADDER_STREAM_HOLD_MS, and then streams at least as long before it waits again. A piece that
+waits is not seen late by anyone who would notice (the upstream's text waits in the socket and
+goes out in the next coalesced piece), while a preparation is a customer waiting for a first
+word: with the loop idle more often, its thread wins the GIL back at once after each statement.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import queue
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -57,6 +67,10 @@ class _Preparations:
     def __init__(self) -> None:
         self._count = 0
         self._changed = threading.Condition()
+        # Per event loop, an event set (on that loop) each time none is left.
+        self._none_left: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def started(self) -> None:
         with self._changed:
@@ -67,6 +81,23 @@ class _Preparations:
             self._count -= 1
             if not self._count:
                 self._changed.notify_all()
+                for loop, event in list(self._none_left.items()):
+                    try:
+                        loop.call_soon_threadsafe(event.set)
+                    except RuntimeError:  # the loop has closed
+                        del self._none_left[loop]
+
+    def any_left(self) -> bool:
+        return self._count > 0
+
+    def none_left_event(self) -> asyncio.Event:
+        """The running loop's event, set there when none is left (cleared by its waiters)."""
+        loop = asyncio.get_running_loop()
+        with self._changed:
+            event = self._none_left.get(loop)
+            if event is None:
+                event = self._none_left[loop] = asyncio.Event()
+            return event
 
     def wait_for_none(self, timeout_s: float) -> bool:
         """Whether none is left, waiting for that at most `timeout_s`."""
@@ -75,6 +106,39 @@ class _Preparations:
 
 
 _preparations = _Preparations()
+
+
+async def hold_for_preparations(timeout_s: float) -> bool:
+    """On the event loop: wait while preparations are queued or running, at most `timeout_s`;
+    whether any were."""
+    if not _preparations.any_left():
+        return False
+    event = _preparations.none_left_event()
+    event.clear()
+    # Cleared before looking again: a preparation that ends from here on sets it.
+    if not _preparations.any_left():
+        return False
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout_s):
+            await event.wait()
+    return True
+
+
+class StreamPacer:
+    """A streaming answer's holds for the preparations (see the module's docstring): after a
+    piece, a hold while any are queued or running, unless the last hold ended less than a hold's
+    length ago, so an answer streams at least half the time however busy the threads are."""
+
+    def __init__(self) -> None:
+        self.hold_s = settings.LADDER_STREAM_HOLD_MS / 1000
+        self.next_hold_at = 0.0
+
+    async def after_piece(self) -> None:
+        if self.hold_s <= 0 or time.monotonic() < self.next_hold_at:
+            return
+        if await hold_for_preparations(self.hold_s):
+            self.next_hold_at = time.monotonic() + self.hold_s
+
 
 # Around each trip channels' database_sync_to_async calls Django's close_old_connections, which
 # closes a connection that failed or outlived CONN_MAX_AGE and arms CONN_HEALTH_CHECKS: the

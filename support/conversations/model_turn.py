@@ -22,7 +22,7 @@ from .answer_context import Context
 from .answer_run import AnswerRun, ReadyCall
 from .billing import settle_call
 from .breakers import record_call_health
-from .dbthreads import after_stream
+from .dbthreads import StreamPacer, after_stream
 from .models import Message, Tier
 from .statements import add_model_tokens
 from .streaming import StreamEmitter, end_stream
@@ -128,6 +128,7 @@ class _TierStream:
         self.run = run
         self.outcome = outcome
         self.emitter: StreamEmitter | None = None
+        self.pacer = StreamPacer()
 
     async def control_seen(self, control: ControlLine) -> bool:
         outcome = self.outcome
@@ -146,6 +147,8 @@ class _TierStream:
         await self.emitter.push(visible)
         if self.outcome.first_frame_ms is None:
             self.outcome.first_frame_ms = self.run.ms_since_ack()
+        # The piece is out: customers waiting for a first word may go first.
+        await self.pacer.after_piece()
 
     async def finish(self, call: ModelCallResult) -> TierOutcome:
         """The decision on the whole call: a failure, a refusal or a confident line followed by

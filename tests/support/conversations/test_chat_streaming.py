@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 from channels.db import database_sync_to_async
 
 from support.conversations import actions
+from support.conversations.dbthreads import preparing_in
 from support.conversations.models import AuditEvent, Conversation, Message, Status
 
 from .chat import (
@@ -50,6 +54,35 @@ async def test_message_is_acked_only_after_it_is_stored(demo_kb):
     # The ack names the seq of a row that already exists.
     assert [(m.seq, m.role, m.client_id) for m in stored[:1]] == [(ack["seq"], "customer", "c-1")]
     await frames_until(socket, "message_end")
+    await socket.disconnect()
+
+
+async def test_a_streaming_answer_holds_while_another_customer_s_answer_is_prepared(
+    demo_kb, settings
+):
+    # Under load, the customer still waiting for a first word goes first: the answer already
+    # streaming holds after its first piece until the other preparation has run.
+    settings.LADDER_CONVERSATION_DB_THREADS = 2
+    settings.LADDER_STREAM_HOLD_MS = 5000
+    socket, welcome = await open_chat()
+    pk = await database_sync_to_async(Conversation.objects.values_list("pk", flat=True).get)(
+        public_id=welcome["conversation"]
+    )
+    gate = threading.Event()
+    # Another conversation's preparation, on the other thread, that runs until the gate opens.
+    preparing = asyncio.ensure_future(preparing_in(pk + 1, gate.wait)(10))
+    try:
+        await send_message(socket, "How long does shipping take?")
+        frames = await frames_until(socket, "delta")
+        assert await socket.receive_nothing(timeout=0.5)
+    finally:
+        gate.set()
+    frames += await frames_until(socket, "message_end")
+    assert await preparing is True
+    seq = frames[-1]["seq"]
+    answer = (await messages_of(welcome["conversation"]))[-1]
+    assert answer.seq == seq and answer.state == "complete"
+    assert streamed_text(frames, seq) == answer.text
     await socket.disconnect()
 
 

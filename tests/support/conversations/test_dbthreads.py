@@ -229,3 +229,48 @@ async def test_an_after_stream_write_waits_for_preparations_only_so_long(setting
     finally:
         gate.set()
     assert await preparing is True
+
+
+async def test_a_streaming_answer_holds_while_a_preparation_runs(settings):
+    # A streaming answer's next piece can wait; a customer waiting for a first word cannot.
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    settings.LADDER_STREAM_HOLD_MS = 5000
+    # Nothing being prepared: no hold.
+    assert await asyncio.wait_for(dbthreads.hold_for_preparations(5.0), 1) is False
+    gate = threading.Event()
+    preparing = asyncio.ensure_future(preparing_in(1, gate.wait)(10))
+    await asyncio.sleep(0.05)
+    pacer = dbthreads.StreamPacer()
+    holding = asyncio.ensure_future(pacer.after_piece())
+    await asyncio.sleep(0.2)
+    assert not holding.done()
+    gate.set()
+    # It streams on as soon as the preparation has run, well before its longest hold.
+    await asyncio.wait_for(holding, 2)
+    assert await preparing is True
+
+
+async def test_a_streaming_answer_holds_only_so_long_and_then_streams(settings):
+    settings.LADDER_CONVERSATION_DB_THREADS = 1
+    settings.LADDER_STREAM_HOLD_MS = 200
+    gate = threading.Event()
+    preparing = asyncio.ensure_future(preparing_in(1, gate.wait)(10))
+    await asyncio.sleep(0.05)
+    try:
+        pacer = dbthreads.StreamPacer()
+        # A preparation that takes long holds a piece back for the hold's length at most...
+        await asyncio.wait_for(pacer.after_piece(), 2)
+        assert not preparing.done()
+        # ...and the pieces right after it go on without a hold, however long it runs.
+        for _ in range(3):
+            piece = asyncio.ensure_future(pacer.after_piece())
+            await asyncio.sleep(0)
+            assert piece.done()
+        # Without holds (0 ms), a piece never waits.
+        settings.LADDER_STREAM_HOLD_MS = 0
+        piece = asyncio.ensure_future(dbthreads.StreamPacer().after_piece())
+        await asyncio.sleep(0)
+        assert piece.done()
+    finally:
+        gate.set()
+    assert await preparing is True
