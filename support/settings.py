@@ -317,6 +317,10 @@ LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
 # While answers are being prepared, a streaming answer holds after a piece at most this many
 # ms, then streams at least as long (0: never holds). See conversations/dbthreads.py.
 LADDER_STREAM_HOLD_MS = env.int("LADDER_STREAM_HOLD_MS", default=40)
+if not 0 <= LADDER_STREAM_HOLD_MS <= 1000:
+    raise ImproperlyConfigured(
+        f"LADDER_STREAM_HOLD_MS must be from 0 to 1000 (ms), not {LADDER_STREAM_HOLD_MS}"
+    )
 # A customer socket waiting on an answer that hears nothing for this long reads the stored
 # messages it lacks (a shared channel layer drops events when a process falls behind).
 LADDER_RELAY_SILENCE_S = env.float("LADDER_RELAY_SILENCE_S", default=5.0)

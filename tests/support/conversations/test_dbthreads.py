@@ -4,6 +4,9 @@ runs beside it on the other threads."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -274,3 +277,17 @@ async def test_a_streaming_answer_holds_only_so_long_and_then_streams(settings):
     finally:
         gate.set()
     assert await preparing is True
+
+
+@pytest.mark.parametrize("configured", ["-1", "1001"])
+def test_a_hold_out_of_range_is_refused_at_start(configured):
+    env = {**os.environ, "LADDER_STREAM_HOLD_MS": configured}
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "support.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert f"LADDER_STREAM_HOLD_MS must be from 0 to 1000 (ms), not {configured}" in started.stderr
