@@ -281,10 +281,14 @@ async def test_a_streaming_answer_holds_only_so_long_and_then_streams(settings):
 
 @pytest.mark.parametrize("configured", ["-1", "1001"])
 def test_a_hold_out_of_range_is_refused_at_start(configured):
-    env = {**os.environ, "LADDER_STREAM_HOLD_MS": configured}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "support.settings",
+        "LADDER_STREAM_HOLD_MS": configured,
+    }
     started = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "support.settings"},
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
