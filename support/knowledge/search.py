@@ -39,6 +39,9 @@ TRANSLATION_TABLE = "knowledge_articletranslation"
 CANDIDATE_ENTRIES = 400
 # How many answer texts (an article in one language) the vocabulary keeps once read.
 ANSWER_TEXTS_KEPT = 2000
+# How many candidate lists (the engine's entries for one set of index terms) the vocabulary
+# keeps, the oldest read first to go: at most CANDIDATE_ENTRIES references each.
+CANDIDATE_LISTS_KEPT = 1024
 # A chat message with more distinct words than this is not one question; the rest is ignored.
 MAX_QUESTION_TERMS = 24
 # Typo tolerance: a question word the index does not know is read as the index's closest word
@@ -98,9 +101,12 @@ class Vocabulary:
     # The answers' texts read so far, (slug, language, title, body) by (article id, language
     # asked for): kept with the version they were read in, as many as ANSWER_TEXTS_KEPT.
     answers: dict[tuple[int, str], tuple[str, str, str, str]] = field(default_factory=dict)
+    # The engine's candidates by the index terms asked for (see `_candidates`).
+    candidates: dict[tuple[str, ...], tuple[Entry, ...]] = field(default_factory=dict)
 
 
 _vocabulary_lock = threading.Lock()
+_candidates_lock = threading.Lock()
 _vocabulary: Vocabulary | None = None
 
 
@@ -239,9 +245,27 @@ class ArticleMatch:
     evidence: frozenset[str] = field(default_factory=frozenset)  # terms of what matched
 
 
-def _candidates(query_terms: list[str], known: Vocabulary) -> list[Entry]:
+def _candidates(query_terms: list[str], known: Vocabulary) -> tuple[Entry, ...]:
     """Entries of published articles that contain any term, the engine's best first (an entry
-    the vocabulary lacks was written since it was read, and waits for the next question)."""
+    the vocabulary lacks was written since it was read, and waits for the next question).
+
+    Kept with the vocabulary by the terms asked for: the engine gives the same entries for the
+    same terms until the knowledge base changes, and customers ask the same few things. A
+    statement fewer before the first word for each of those, which under load is a wait to win
+    the GIL back fewer (SQLite's driver gives it up for the statement) or a round trip fewer."""
+    key = tuple(query_terms)
+    kept = known.candidates.get(key)
+    if kept is not None:
+        return kept
+    found = _engine_candidates(query_terms, known)
+    with _candidates_lock:
+        while len(known.candidates) >= CANDIDATE_LISTS_KEPT:
+            del known.candidates[next(iter(known.candidates))]
+        known.candidates[key] = found
+    return found
+
+
+def _engine_candidates(query_terms: list[str], known: Vocabulary) -> tuple[Entry, ...]:
     sql, params = candidate_statement(query_terms)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -251,7 +275,7 @@ def _candidates(query_terms: list[str], known: Vocabulary) -> list[Entry]:
             (joined,) = cursor.fetchone()
             ids = [int(entry_id) for entry_id in joined.split(",")] if joined else []
     found = [known.entries.get(entry_id) for entry_id in ids]
-    return [entry for entry in found if entry is not None]
+    return tuple(entry for entry in found if entry is not None)
 
 
 def candidate_statement(query_terms: list[str]) -> tuple[str, list[str | int]]:

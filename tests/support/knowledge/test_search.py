@@ -9,12 +9,13 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from routing.language import stem
-from support.knowledge.index import FTS5_TABLE
+from support.knowledge.index import ENTRY_TABLE, FTS5_TABLE
 from support.knowledge.models import ArticleTranslation, KnowledgeArticle, SearchEntry
 from support.knowledge.search import (
     CANDIDATE_ENTRIES,
@@ -344,4 +345,15 @@ def test_sqlite_sends_the_search_candidates_in_one_row_in_the_engines_order():
 
 def test_a_question_no_entry_matches_has_no_candidates_on_either_engine():
     load_help_centre()
-    assert _candidates(["zzqxv"], vocabulary()) == []
+    assert _candidates(["zzqxv"], vocabulary()) == ()
+
+
+def test_a_question_asked_again_takes_its_candidates_kept_until_the_help_centre_changes():
+    make_article("Snowshoe rental", "We rent snowshoes for $12 a day. Kayak tours start in May.")
+    assert best_title("kayak rental") == "Snowshoe rental"
+    with CaptureQueriesContext(connection) as asked_again:
+        assert best_title("kayak rental") == "Snowshoe rental"
+    assert [q["sql"] for q in asked_again.captured_queries if ENTRY_TABLE in q["sql"]] == []
+    # A new article has entries the kept candidates lack: the next question reads afresh.
+    make_article("Kayak rental", "We rent kayaks for $40 a day.")
+    assert best_title("kayak rental") == "Kayak rental"
