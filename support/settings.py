@@ -23,6 +23,13 @@ DEBUG = env.bool("DEBUG", default=False)
 PRODUCTION = env.bool("LADDER_PRODUCTION", default=False)
 
 
+def ms_within[T: (int, float)](name: str, value: T, highest: int) -> T:
+    """`value`, a setting in ms, refused at start unless it is from 0 to `highest`."""
+    if not 0 <= value <= highest:
+        raise ImproperlyConfigured(f"{name} must be from 0 to {highest} (ms), not {value}")
+    return value
+
+
 def _embedded_secret_key() -> str:
     """A per-checkout random key for the embedded mode, kept in var/ so tokens survive restarts."""
     VAR_DIR.mkdir(exist_ok=True)
@@ -316,11 +323,9 @@ LADDER_DELTA_FLUSH_MS = env.int("LADDER_DELTA_FLUSH_MS", default=40)
 LADDER_DELTA_FLUSH_CHARS = env.int("LADDER_DELTA_FLUSH_CHARS", default=400)
 # While answers are being prepared, a streaming answer holds after a piece at most this many
 # ms, then streams at least as long (0: never holds). See conversations/dbthreads.py.
-LADDER_STREAM_HOLD_MS = env.int("LADDER_STREAM_HOLD_MS", default=40)
-if not 0 <= LADDER_STREAM_HOLD_MS <= 1000:
-    raise ImproperlyConfigured(
-        f"LADDER_STREAM_HOLD_MS must be from 0 to 1000 (ms), not {LADDER_STREAM_HOLD_MS}"
-    )
+LADDER_STREAM_HOLD_MS = ms_within(
+    "LADDER_STREAM_HOLD_MS", env.int("LADDER_STREAM_HOLD_MS", default=40), 1000
+)
 # A customer socket waiting on an answer that hears nothing for this long reads the stored
 # messages it lacks (a shared channel layer drops events when a process falls behind).
 LADDER_RELAY_SILENCE_S = env.float("LADDER_RELAY_SILENCE_S", default=5.0)
@@ -328,11 +333,9 @@ LADDER_RELAY_SILENCE_S = env.float("LADDER_RELAY_SILENCE_S", default=5.0)
 LADDER_CONVERSATION_DB_THREADS = env.int("LADDER_CONVERSATION_DB_THREADS", default=0)
 # How long (ms) a server thread may hold the GIL before it must hand over (Python's
 # sys.setswitchinterval; 0 keeps Python's 5 ms). See docs/operations.md.
-LADDER_GIL_SWITCH_MS = env.float("LADDER_GIL_SWITCH_MS", default=1.0)
-if not 0 <= LADDER_GIL_SWITCH_MS <= 100:
-    raise ImproperlyConfigured(
-        f"LADDER_GIL_SWITCH_MS must be from 0 to 100 (ms), not {LADDER_GIL_SWITCH_MS}"
-    )
+LADDER_GIL_SWITCH_MS = ms_within(
+    "LADDER_GIL_SWITCH_MS", env.float("LADDER_GIL_SWITCH_MS", default=1.0), 100
+)
 # An answer still "streaming" this long after its last write belongs to a process that died.
 LADDER_STALE_STREAM_S = env.int("LADDER_STALE_STREAM_S", default=120)
 
